@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Alchemist",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "alchemist", targets: ["alchemist"]),
+        .library(name: "Engine", targets: ["Engine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .target(
+            name: "Engine",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            resources: [.copy("Resources/prompt-templates.json"), .copy("Resources/sandbox_worker.py")]
+        ),
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .target(name: "TUI", dependencies: ["Engine", "CNcurses"]),
+        .executableTarget(
+            name: "alchemist",
+            dependencies: ["Engine", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "ApplyBenchmark", dependencies: ["Engine"], path: "Benchmarks/ApplyBenchmark"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Everything config.json holds, validated and typed.
+public struct AppConfig: Sendable {
+    public var version: Int
+    public var paths: PathSettings
+    public var fetch: FetchSettings
+    public var datasets: [DatasetSpec]
+    public var modes: [ModeSpec]
+    public var priorTypes: [PriorTypeSpec]
+    public var models: [ModelSpec]
+    public var rag: RAGSettings
+    public var sandbox: SandboxSettings
+    /// The file this configuration was read from.
+    public var sourceFile: URL
+
+    public func dataset(named name: String) -> DatasetSpec? { datasets.first { $0.name == name } }
+    public func model(id: String) -> ModelSpec? { models.first { $0.id == id } }
+    public func mode(id: String) -> ModeSpec? { modes.first { $0.id == id } }
+    public func priorType(id: String) -> PriorTypeSpec? { priorTypes.first { $0.id == id } }
+}
+
+public struct PathSettings: Sendable {
+    /// Folder of datasets; relative paths are relative to the config file's folder.
+    public var dataDir: String
+    public var appHome: String?
+    public var lfDir: String?
+    public var expLogDir: String?
+}
+
+public struct FetchSettings: Sendable {
+    public var baseURL: String
+    public var timeoutSeconds: Int
+}
+
+public enum TaskKind: String, Sendable, CaseIterable {
+    case binary, multiclass
+}
+
+/// One of the named datasets the tool knows (present on disk or not).
+public struct DatasetSpec: Sendable, Equatable {
+    public var name: String
+    public var title: String
+    public var task: TaskKind
+    public var labels: [String]
+    public var description: String
+    public var textField: String
+    /// Folder name on the public WRENCH mirror, or nil when no mirror is known.
+    public var fetchName: String?
+}
+
+public struct ModeSpec: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var stages: [String]
+    public var description: String
+}
+
+public struct PriorTypeSpec: Sendable, Equatable {
+    public var id: String
+    public var name: String
+}
+
+public enum ModelProvider: String, Sendable, CaseIterable {
+    case openai, anthropic
+    case openaiCompatible = "openai-compatible"
+    case builtin
+}
+
+public enum ModelKind: String, Sendable, CaseIterable {
+    case chat, embedding
+}
+
+/// A model with its price in USD per one million tokens, kept as `Decimal` so sums do not drift.
+public struct ModelSpec: Sendable, Equatable {
+    public var id: String
+    public var provider: ModelProvider
+    public var kind: ModelKind
+    public var apiModel: String
+    public var inputPerMTok: Decimal
+    public var outputPerMTok: Decimal
+    public var cachedInputPerMTok: Decimal?
+    public var retired: String?
+    public var note: String?
+}
+
+public struct RAGSettings: Sendable, Equatable {
+    public var chunkSize: Int
+    public var chunkOverlap: Int
+    public var topK: Int
+}
+
+/// Limits for the child processes that run LLM-written programs.
+public struct SandboxSettings: Sendable, Equatable {
+    /// Worker processes; 0 means one per core.
+    public var workers: Int
+    public var batchSize: Int
+    public var callTimeoutSeconds: Double
+    /// Timeouts after which a program is stopped for the rest of a run.
+    public var maxTimeouts: Int
+    /// Worker kills (crash or stall) after which a program is stopped for the rest of a run.
+    public var maxKills: Int
+    public var memoryMB: Int
+    public var cpuSeconds: Int
+    /// Interpreter to use; nil picks /usr/bin/python3, else python3 on PATH.
+    public var python: String?
+    public var isolateNetwork: Bool
+    /// Account the workers switch to when the app runs as root.
+    public var dropPrivilegesTo: String
+
+    public static let defaults = SandboxSettings(
+        workers: 0, batchSize: 1000, callTimeoutSeconds: 1.0, maxTimeouts: 3, maxKills: 2,
+        memoryMB: 1024, cpuSeconds: 3600, python: nil, isolateNetwork: true, dropPrivilegesTo: "nobody")
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Resolves the folders the app reads and writes.
+public struct AppPaths: Sendable, Equatable {
+    /// Datasets are looked up here first.
+    public var dataDir: URL
+    /// Datasets shipped with the project (the demo), looked up when absent from `dataDir`.
+    public var bundledDataDir: URL
+    /// Ledger, caches and tool environments.
+    public var appHome: URL
+    public var lfDir: URL
+    public var expLogDir: URL
+
+    /// `ALCHEMIST_HOME`, else `$XDG_DATA_HOME/alchemist`, else `~/.local/share/alchemist`.
+    public static func appHome(configured: String?, environment: [String: String]) -> URL {
+        if let home = environment["ALCHEMIST_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        if let configured, !configured.isEmpty { return URL(fileURLWithPath: (configured as NSString).expandingTildeInPath) }
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("alchemist") }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home).appendingPathComponent(".local/share/alchemist")
+    }
+
+    /// Data folder: `dataDirFlag`, else `ALCHEMIST_DATA_DIR`, else config.json (relative to its folder).
+    public static func resolve(config: AppConfig, dataDirFlag: String? = nil, lfDirFlag: String? = nil,
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> AppPaths {
+        let configDir = config.sourceFile.deletingLastPathComponent()
+        func relative(_ path: String, to base: URL) -> URL {
+            URL(fileURLWithPath: (path as NSString).expandingTildeInPath, relativeTo: base).standardizedFileURL
+        }
+        let bundled = relative(config.paths.dataDir, to: configDir)
+        let data: URL
+        if let flag = dataDirFlag { data = relative(flag, to: currentDirectory) }
+        else if let env = environment["ALCHEMIST_DATA_DIR"], !env.isEmpty { data = relative(env, to: currentDirectory) }
+        else { data = bundled }
+        let home = appHome(configured: config.paths.appHome, environment: environment)
+        let lf = lfDirFlag.map { relative($0, to: currentDirectory) }
+            ?? config.paths.lfDir.map { relative($0, to: configDir) } ?? home.appendingPathComponent("programs")
+        let log = config.paths.expLogDir.map { relative($0, to: configDir) } ?? home.appendingPathComponent("exp_log")
+        return AppPaths(dataDir: data, bundledDataDir: bundled, appHome: home, lfDir: lf, expLogDir: log)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct ProgramStoreError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Saves and finds program files under the labeling-program folder:
+/// `<lf-dir>/<dataset>/<mode>/<code-model>/[<prior>/]LF<n>.py`.
+public struct ProgramStore: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    public func folder(dataset: String, mode: String, codeModel: String, prior: String?) -> URL {
+        var url = root.appendingPathComponent(dataset).appendingPathComponent(mode).appendingPathComponent(safe(codeModel))
+        if let prior { url = url.appendingPathComponent(prior) }
+        return url
+    }
+
+    /// Writes `contents` as the next free `LF<n>.py` in `folder`. The file appears whole or not at all,
+    /// and two processes saving at once get different numbers: the name is claimed with link(2),
+    /// which fails when the name exists.
+    @discardableResult
+    public func saveNext(_ contents: String, in folder: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temp = folder.appendingPathComponent(".LF-\(getpid())-\(UUID().uuidString).tmp")
+        do {
+            try Data(contents.utf8).write(to: temp)
+        } catch {
+            throw ProgramStoreError(path: temp.path, reason: "cannot write (\(error.localizedDescription))")
+        }
+        defer { unlink(temp.path) }
+        var number = nextNumber(in: folder)
+        for _ in 0..<10_000 {
+            let target = folder.appendingPathComponent("LF\(number).py")
+            if link(temp.path, target.path) == 0 { return target }
+            let code = errno
+            guard code == EEXIST else {
+                throw ProgramStoreError(path: target.path, reason: "cannot save (\(String(cString: strerror(code))))")
+            }
+            number += 1
+        }
+        throw ProgramStoreError(path: folder.path, reason: "no free LF<n>.py name")
+    }
+
+    /// One more than the highest `LF<n>.py` in the folder.
+    public func nextNumber(in folder: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let numbers = names.compactMap { name -> Int? in
+            guard name.hasPrefix("LF"), name.hasSuffix(".py") else { return nil }
+            return Int(name.dropFirst(2).dropLast(3))
+        }
+        return (numbers.max() ?? 0) + 1
+    }
+
+    /// Every `.py` file under `folder` (recursively), in natural order (LF2 before LF10), parsed.
+    public static func programs(under folder: URL) throws -> [LabelingProgram] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else {
+            throw ProgramStoreError(path: folder.path, reason: "no such folder")
+        }
+        let files: [URL]
+        if !isDirectory.boolValue {
+            files = [folder]
+        } else {
+            guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil,
+                                                                  options: [.skipsHiddenFiles]) else {
+                throw ProgramStoreError(path: folder.path, reason: "cannot list the folder")
+            }
+            files = enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "py" }
+        }
+        let base = isDirectory.boolValue ? folder.standardizedFileURL.path : folder.deletingLastPathComponent().standardizedFileURL.path
+        let named = files.map { url -> (String, URL) in
+            let path = url.standardizedFileURL.path
+            let relative = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : url.lastPathComponent
+            return (String(relative.dropLast(3)), url)
+        }.sorted { $0.0.localizedStandardCompare($1.0) == .orderedAscending }
+        return try named.map { name, url in
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch {
+                throw ProgramStoreError(path: url.path, reason: "cannot read (\(error.localizedDescription))")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ProgramStoreError(path: url.path, reason: "not valid UTF-8")
+            }
+            return ProgramFile.parse(text, name: name, path: url)
+        }
+    }
+
+    private func safe(_ component: String) -> String {
+        String(component.map { $0 == "/" || $0 == "\0" ? "_" : $0 })
+    }
+}

@@ -1,0 +1,69 @@
+/// Writes JSON without Foundation's encoder, for the hot path of sending texts to workers.
+enum JSONText {
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends `text` as a JSON string literal. UTF-8 passes through; quotes, backslashes and
+    /// control characters are escaped.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case 0x22: out.append(0x5C); out.append(0x22)
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x0A: out.append(0x5C); out.append(0x6E)
+                case 0x0D: out.append(0x5C); out.append(0x72)
+                case 0x09: out.append(0x5C); out.append(0x74)
+                case 0..<0x20:
+                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                default: out.append(byte)
+                }
+            }
+        }
+        out.append(0x22)
+    }
+
+    static func appendArray(_ texts: ArraySlice<String>, to out: inout [UInt8]) {
+        out.append(0x5B)
+        var first = true
+        for text in texts {
+            if !first { out.append(0x2C) }
+            first = false
+            appendString(text, to: &out)
+        }
+        out.append(0x5D)
+    }
+
+    static func appendInts(_ values: [Int], to out: inout [UInt8]) {
+        out.append(0x5B)
+        out.append(contentsOf: Array(values.map(String.init).joined(separator: ",").utf8))
+        out.append(0x5D)
+    }
+
+    /// Parses "1,-1,0" into votes. Returns nil on anything else.
+    static func parseVotes(_ text: String, expected: Int) -> [Int32]? {
+        var votes: [Int32] = []
+        votes.reserveCapacity(expected)
+        var value: Int32 = 0, negative = false, digits = 0
+        var text = text
+        let ok: Bool = text.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case 0x2D where digits == 0 && !negative: negative = true
+                case 0x30...0x39:
+                    value = value &* 10 &+ Int32(byte - 0x30)
+                    digits += 1
+                case 0x2C:
+                    guard digits > 0 else { return false }
+                    votes.append(negative ? -value : value)
+                    value = 0; negative = false; digits = 0
+                default: return false
+                }
+            }
+            if digits > 0 { votes.append(negative ? -value : value) }
+            return true
+        }
+        return ok && votes.count == expected ? votes : nil
+    }
+}

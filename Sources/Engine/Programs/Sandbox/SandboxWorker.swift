@@ -1,0 +1,219 @@
+import Foundation
+import Subprocess
+import Synchronization
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// How a worker session ended.
+enum SessionEnd: Sendable {
+    /// The queue ran dry and the worker quit.
+    case finished
+    /// The worker died or was killed; `culprit` is the program it was running, if any.
+    case died(culprit: Culprit?, phase: String)
+    /// The worker reported that it could not set itself up.
+    case fatal(String)
+
+    enum Culprit: Sendable {
+        case loading(program: Int)
+        case running(program: Int, batch: Int)
+    }
+}
+
+/// Last sign of life from a worker, read by the stall watchdog.
+final class Liveness: Sendable {
+    private struct State { var last = ContinuousClock.now; var limit: Duration? = .seconds(10); var killed = false }
+    private let state = Mutex(State())
+
+    /// Marks activity; `limit` is how long silence may last from now on (nil: while idle, no limit).
+    func touch(limit: Duration?) {
+        state.withLock { $0.last = .now; $0.limit = limit }
+    }
+
+    func touch() { state.withLock { $0.last = .now } }
+
+    /// True once, when silence has outlasted the limit.
+    func shouldKill() -> Bool {
+        state.withLock { state in
+            guard !state.killed, let limit = state.limit, ContinuousClock.now - state.last > limit else { return false }
+            state.killed = true
+            return true
+        }
+    }
+
+    var wasKilled: Bool { state.withLock { $0.killed } }
+}
+
+/// One worker process: started, fed batches from the shared queue until it runs dry or dies.
+struct SandboxWorker {
+    let python: String
+    let script: String
+    let workingDirectory: URL
+    let settings: SandboxSettings
+    let sources: [String]
+    let classCount: Int
+    let texts: [String]
+    let state: ApplyState
+
+    /// Silence allowed while a program runs: the worker's timer beats every half budget.
+    var busyLimit: Duration { .milliseconds(Int(max(2.0, settings.callTimeoutSeconds * 3 + 1) * 1000)) }
+
+    func run() async throws -> (SessionEnd, TerminationStatus) {
+        var options = PlatformOptions()
+        options.processGroupID = 0  // own process group, so a kill takes any child with it
+        let liveness = Liveness()
+        let result = try await Subprocess.run(
+            .path(FilePath(python)),
+            arguments: ["-I", "-u", "-c", script],
+            environment: .custom(["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]),
+            workingDirectory: FilePath(workingDirectory.path),
+            platformOptions: options,
+            input: .inputWriter,
+            output: .sequence,
+            error: .discarded
+        ) { execution in
+            try await withThrowingTaskGroup(of: SessionEnd?.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(100))
+                        if liveness.shouldKill() {
+                            try? execution.send(signal: .kill, toProcessGroup: true)
+                            return nil
+                        }
+                    }
+                    return nil
+                }
+                group.addTask {
+                    var lines = LineReader(iterator: execution.standardOutput.makeAsyncIterator())
+                    let end = await session(lines: &lines, writer: execution.standardInputWriter, liveness: liveness)
+                    if case .finished = end { try? await execution.standardInputWriter.finish() } else {
+                        try? execution.send(signal: .kill, toProcessGroup: true)
+                    }
+                    return end
+                }
+                var end: SessionEnd = .finished
+                while let value = try await group.next() {
+                    if let value {
+                        end = value
+                        group.cancelAll()
+                    }
+                }
+                return end
+            }
+        }
+        return (result.closureResult, result.terminationStatus)
+    }
+
+    private func session(lines: inout LineReader, writer: StandardInputWriter, liveness: Liveness) async -> SessionEnd {
+        let load = await state.programsToLoad()
+        var start: [String: Any] = [
+            "op": "start", "classes": classCount, "call_timeout": settings.callTimeoutSeconds,
+            "max_timeouts": settings.maxTimeouts, "memory_mb": settings.memoryMB, "cpu_seconds": settings.cpuSeconds,
+            "isolate_network": settings.isolateNetwork, "drop_to": settings.dropPrivilegesTo,
+        ]
+        start["programs"] = load.map { ["id": $0, "source": sources[$0]] as [String: Any] }
+        guard let startLine = try? JSONSerialization.data(withJSONObject: start), await write(Array(startLine) + [0x0A], writer) else {
+            return .died(culprit: nil, phase: "starting")
+        }
+        liveness.touch(limit: .seconds(max(10, Int(settings.callTimeoutSeconds * 5 + 2)) * max(1, load.count)))
+
+        // Start-up: hello, then one "loaded" per program, then ready.
+        var pendingLoads = load[...]
+        while true {
+            guard let message = await nextMessage(&lines, liveness) else {
+                return .died(culprit: pendingLoads.first.map { .loading(program: $0) }, phase: "loading")
+            }
+            if let fatal = message["fatal"] as? String { return .fatal(fatal) }
+            if let hello = message["hello"] as? [String: Any] {
+                await state.recordHello(hello.mapValues { "\($0)" })
+            } else if let id = message["loaded"] as? Int {
+                pendingLoads = pendingLoads.drop { $0 == id }
+                await state.recordLoad(program: id, error: (message["ok"] as? Bool) == true ? nil : (message["error"] as? String ?? "failed to load"))
+            } else if message["ready"] != nil {
+                break
+            }
+        }
+
+        while let item = await state.next() {
+            let rows = await state.rows(of: item.batch)
+            var line: [UInt8] = []
+            line.reserveCapacity(rows.count * 96 + 64)
+            line.append(contentsOf: Array("{\"op\":\"batch\",\"b\":\(item.batch),\"run\":".utf8))
+            JSONText.appendInts(item.programs, to: &line)
+            line.append(contentsOf: Array(",\"texts\":".utf8))
+            JSONText.appendArray(texts[rows], to: &line)
+            line.append(contentsOf: [0x7D, 0x0A])
+            liveness.touch(limit: busyLimit)
+            guard await write(line, writer) else {
+                await state.requeueFront(item)
+                return .died(culprit: nil, phase: "sending a batch")
+            }
+            var remaining = item.programs[...]
+            while true {
+                guard let message = await nextMessage(&lines, liveness) else {
+                    guard let culprit = remaining.first else { return .died(culprit: nil, phase: "between batches") }
+                    await state.requeueFront(WorkItem(batch: item.batch, programs: Array(remaining.dropFirst())))
+                    return .died(culprit: .running(program: culprit, batch: item.batch), phase: "running")
+                }
+                if message["done"] != nil { break }
+                guard let program = message["p"] as? Int, let votesText = message["l"] as? String,
+                      let votes = JSONText.parseVotes(votesText, expected: rows.count) else { continue }
+                remaining = remaining.drop { $0 == program }
+                await state.recordPass(
+                    batch: item.batch, program: program, votes: votes, errors: message["e"] as? Int ?? 0,
+                    timeouts: message["t"] as? Int ?? 0, invalid: message["x"] as? Int ?? 0,
+                    stopped: message["stop"] as? Bool ?? false, message: message["msg"] as? String)
+            }
+            liveness.touch(limit: nil)
+        }
+        return .finished
+    }
+
+    private func write(_ bytes: [UInt8], _ writer: StandardInputWriter) async -> Bool {
+        do {
+            _ = try await writer.write(bytes)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// The next protocol message, skipping heartbeats; nil when the worker's output ended.
+    private func nextMessage(_ lines: inout LineReader, _ liveness: Liveness) async -> [String: Any]? {
+        while let line = try? await lines.next() {
+            liveness.touch()
+            if line == [0x68] { continue }  // "h": heartbeat
+            if let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] { return object }
+        }
+        return nil
+    }
+}
+
+/// Splits a subprocess's output into lines.
+struct LineReader {
+    var iterator: SubprocessOutputSequence.AsyncIterator
+    private var pending: [UInt8] = []
+    private var start = 0
+
+    init(iterator: SubprocessOutputSequence.AsyncIterator) { self.iterator = iterator }
+
+    mutating func next() async throws -> [UInt8]? {
+        while true {
+            if let newline = pending[start...].firstIndex(of: 0x0A) {
+                let line = Array(pending[start..<newline])
+                start = newline + 1
+                if start > 65536 {
+                    pending.removeFirst(start)
+                    start = 0
+                }
+                return line
+            }
+            guard let buffer = try await iterator.next() else {
+                return nil
+            }
+            buffer.withUnsafeBytes { pending.append(contentsOf: $0) }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+@main
+struct Alchemist: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alchemist",
+        abstract: "Labeling programs written by LLMs, applied locally, combined by weak supervision.",
+        subcommands: [Overview.self, DatasetsCommand.self, ApplyCommand.self],
+        defaultSubcommand: Overview.self)
+}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Configuration file (default: $ALCHEMIST_CONFIG, else ./config.json).")
+    var config: String?
+
+    @Option(name: .customLong("data-dir"), help: "Dataset folder (default: $ALCHEMIST_DATA_DIR, else config.json).")
+    var dataDir: String?
+
+    @Option(name: .customLong("lf-dir"), help: "Labeling-program folder (default: config.json, else under the app home).")
+    var lfDir: String?
+
+    func load() throws -> (AppConfig, AppPaths) {
+        do {
+            let config = try ConfigLoader.load(from: try ConfigLoader.locate(explicit: self.config))
+            return (config, AppPaths.resolve(config: config, dataDirFlag: dataDir, lfDirFlag: lfDir))
+        } catch let error as JSONReadError {
+            throw BadInput(error.description)
+        }
+    }
+}
+
+/// Bad input: printed as one line on stderr, exit status 2.
+struct BadInput: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body`, turning the engine's input errors into exit status 2 with a one-line reason.
+    func reportingBadInput(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as BadInput {
+            FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        } catch let error as DatasetError {
+            FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        } catch let error as ProgramStoreError {
+            FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        } catch let error as SandboxError {
+            FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

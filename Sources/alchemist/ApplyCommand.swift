@@ -1,0 +1,68 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply labeling programs to a dataset split in the sandbox and analyse their votes.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Dataset name (see `alchemist datasets`).")
+    var dataset: String
+
+    @Option(help: "Folder (searched recursively) or single .py file of labeling programs.")
+    var lfs: String
+
+    @Option(help: "Split to label: train, valid or test.")
+    var split: String = "valid"
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(name: .customLong("save-matrix"), help: "Write the label matrix as tab-separated values to this file.")
+    var saveMatrix: String?
+
+    @Option(help: "Worker processes (default: config.json; 0 = one per core).")
+    var workers: Int?
+
+    func run() async throws {
+        try await reportingBadInput {
+            let (config, paths) = try common.load()
+            guard let splitName = SplitName(rawValue: split) else {
+                throw BadInput("--split: expected train, valid or test, found \"\(split)\"")
+            }
+            let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
+            let rows = try data.split(splitName)
+            let programs = try ProgramStore.programs(under: URL(fileURLWithPath: lfs))
+            guard !programs.isEmpty else { throw BadInput("\(lfs): no .py labeling programs found") }
+
+            var settings = config.sandbox
+            if let workers {
+                guard workers >= 0 else { throw BadInput("--workers: must be 0 or more") }
+                settings.workers = workers
+            }
+            let interactive = !json && isatty(2) != 0
+            let bar = ProgressLine(label: "applying \(programs.count) programs to \(rows.count) rows", enabled: interactive)
+            let started = ContinuousClock.now
+            let outcome = try await ProgramApplier(settings: settings).apply(
+                programs, to: rows.texts, classCount: data.classCount, progress: { done, total in bar.update(done, total) })
+            bar.finish()
+            let elapsed = ContinuousClock.now - started
+            let analysis = LabelMatrixAnalysis.analyze(outcome.matrix, gold: rows.labels)
+
+            if let saveMatrix {
+                let url = URL(fileURLWithPath: saveMatrix)
+                try AtomicFile.write(Data(outcome.matrix.tsv(programNames: programs.map(\.name)).utf8), to: url)
+            }
+            let report = ApplyReport(dataset: data, split: splitName, rows: rows, programs: programs, outcome: outcome,
+                                     statistics: analysis.programs, totals: analysis.totals, seconds: elapsed.seconds)
+            print(json ? try report.json() : report.table())
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,92 @@
+import Engine
+import Foundation
+
+/// What `alchemist apply` prints, as a table or as JSON.
+struct ApplyReport {
+    let dataset: Dataset
+    let split: SplitName
+    let rows: DatasetSplit
+    let programs: [LabelingProgram]
+    let outcome: ApplyOutcome
+    let statistics: [ProgramStatistics]
+    let totals: MatrixTotals
+    let seconds: Double
+
+    func json() throws -> String {
+        let items: [[String: Any]] = programs.indices.map { index in
+            let stats = statistics[index], report = outcome.reports[index]
+            return [
+                "name": report.name,
+                "path": programs[index].path?.path ?? NSNull(),
+                "polarity": stats.polarity,
+                "coverage": stats.coverage,
+                "overlaps": stats.overlaps,
+                "conflicts": stats.conflicts,
+                "accuracy": stats.accuracy.map { $0 as Any } ?? NSNull(),
+                "errors": report.faultCount,
+                "timeouts": report.timeouts,
+                "invalid": report.invalid,
+                "kills": report.kills,
+                "loaded": report.loadError == nil,
+                "stopped": report.stopped,
+                "first_error": (report.loadError ?? report.firstError).map { $0 as Any } ?? NSNull(),
+            ]
+        }
+        let object: [String: Any] = [
+            "dataset": dataset.name,
+            "split": split.rawValue,
+            "rows": rows.count,
+            "programs": items,
+            "totals": ["coverage": totals.coverage, "overlaps": totals.overlaps, "conflicts": totals.conflicts],
+            "sandbox": outcome.sandboxFacts,
+            "seconds": seconds,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func table() -> String {
+        func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+        let header = ["program", "polarity", "coverage", "overlaps", "conflicts", "accuracy", "errors"]
+        var body: [[String]] = []
+        for index in programs.indices {
+            let stats = statistics[index], report = outcome.reports[index]
+            let names = stats.polarity.map { $0 < dataset.labelNames.count ? dataset.labelNames[$0] : String($0) }
+            body.append([
+                report.name, names.isEmpty ? "–" : names.joined(separator: ","), percent(stats.coverage), percent(stats.overlaps),
+                percent(stats.conflicts), percent(stats.accuracy), report.loadError != nil ? "not loaded" : String(report.faultCount),
+            ])
+        }
+        let widths = header.indices.map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == 0 || index == 1 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[index] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        var out = "\(dataset.name) / \(split.rawValue): \(rows.count) rows, \(programs.count) programs, \(String(format: "%.2f", seconds)) s\n\n"
+        out += line(header) + "\n"
+        out += body.map(line).joined(separator: "\n") + "\n\n"
+        out += "all programs: coverage \(percent(totals.coverage)), overlaps \(percent(totals.overlaps)), conflicts \(percent(totals.conflicts))\n"
+        let problems = outcome.reports.filter { $0.loadError != nil || $0.firstError != nil }
+        if !problems.isEmpty {
+            out += "\nproblems:\n"
+            for report in problems {
+                var notes: [String] = []
+                if report.timeouts > 0 { notes.append("\(report.timeouts) timeouts") }
+                if report.kills > 0 { notes.append("\(report.kills) worker kills") }
+                if report.stopped { notes.append("stopped for the rest of the run") }
+                let suffix = notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))"
+                out += "  \(report.name): \(report.loadError ?? report.firstError ?? "")\(suffix)\n"
+            }
+        }
+        let facts = outcome.sandboxFacts
+        if !facts.isEmpty {
+            out += "\nsandbox: \(outcome.workers) workers, uid \(facts["uid"] ?? "?"), network \(facts["network"] ?? "?"), "
+            out += "memory \(facts["memory_mb"] ?? "?") MB, new files/sockets \(facts["descriptors"] == "closed" ? "blocked" : "not blocked")"
+            if outcome.restarts > 0 { out += ", \(outcome.restarts) worker restarts" }
+            out += "\n"
+        }
+        return out
+    }
+}

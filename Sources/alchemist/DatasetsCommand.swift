@@ -1,0 +1,94 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct DatasetsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datasets", abstract: "List datasets or fetch one.",
+        subcommands: [List.self, Fetch.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every dataset with its split sizes, class balance and whether it is present.")
+        @OptionGroup var common: CommonOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingBadInput {
+                let (config, paths) = try common.load()
+                let catalog = DatasetCatalog(config: config, paths: paths)
+                var rows: [[String: Any]] = []
+                var lines: [String] = ["Datasets (data folder: \(paths.dataDir.path))", ""]
+                for entry in catalog.entries() {
+                    var row: [String: Any] = ["name": entry.name, "classes": entry.labels, "present": entry.isPresent,
+                                              "origin": entry.origin.rawValue, "fetchable": entry.fetchName != nil]
+                    var text = "\(entry.name.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                    if entry.isPresent {
+                        do {
+                            let dataset = try catalog.load(entry.name)
+                            var sizes: [String: Int] = [:]
+                            var parts: [String] = []
+                            for split in SplitName.allCases {
+                                guard let rows = dataset.splits[split] else { continue }
+                                sizes[split.rawValue] = rows.count
+                                let counts = rows.classCounts(classCount: dataset.classCount)
+                                let total = max(1, counts.reduce(0, +))
+                                let balance = zip(dataset.labelNames, counts).map { "\($0) \(Int((Double($1) / Double(total) * 100).rounded()))%" }
+                                parts.append("\(split.rawValue) \(rows.count)" + (split == .train ? " (\(balance.joined(separator: ", ")))" : ""))
+                            }
+                            row["splits"] = sizes
+                            row["folder"] = dataset.location.path
+                            text += parts.joined(separator: " · ")
+                        } catch {
+                            row["error"] = "\(error)"
+                            text += "present but unreadable: \(error)"
+                        }
+                    } else {
+                        text += "absent — classes \(entry.labels.joined(separator: "/"))"
+                        text += entry.fetchName != nil ? "; `alchemist datasets fetch \(entry.name)`" : "; no public mirror known"
+                    }
+                    rows.append(row)
+                    lines.append(text)
+                }
+                if json {
+                    let data = try JSONSerialization.data(withJSONObject: ["data_dir": paths.dataDir.path, "datasets": rows], options: [.sortedKeys])
+                    print(String(decoding: data, as: UTF8.self))
+                } else {
+                    print(lines.joined(separator: "\n"))
+                }
+            }
+        }
+    }
+
+    struct Fetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Download a dataset's WRENCH files from its public mirror.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "Dataset name.") var name: String
+        @Flag(help: "Download again when the dataset is already present.") var force = false
+        @Option(name: .customLong("base-url"), help: "Mirror base URL (default: config.json fetch.base_url).") var baseURL: String?
+
+        func run() async throws {
+            try await reportingBadInput {
+                let (config, paths) = try common.load()
+                guard let spec = config.dataset(named: name) else {
+                    throw BadInput("unknown dataset \"\(name)\" (known: \(config.datasets.map(\.name).joined(separator: ", ")))")
+                }
+                let base = baseURL ?? ProcessInfo.processInfo.environment["ALCHEMIST_FETCH_BASE_URL"] ?? config.fetch.baseURL
+                guard let url = URL(string: base), url.scheme == "https" || url.scheme == "http" else {
+                    throw BadInput("fetch base URL \"\(base)\" is not an http(s) URL")
+                }
+                let bar = ProgressLine(label: "", enabled: isatty(2) != 0)
+                let fetcher = DatasetFetcher(baseURL: url, timeoutSeconds: config.fetch.timeoutSeconds)
+                do {
+                    let folder = try await fetcher.fetch(spec, into: paths.dataDir, replace: force) { progress in
+                        bar.update(Int(progress.received), Int(progress.expected ?? 0), label: "\(spec.name)/\(progress.file)")
+                    }
+                    bar.finish()
+                    print("fetched \(spec.name) into \(folder.path)")
+                } catch let error as FetchError {
+                    bar.finish()
+                    throw BadInput(error.description)
+                }
+            }
+        }
+    }
+}
