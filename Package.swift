@@ -29,7 +29,9 @@ let package = Package(
             dependencies: ["Engine", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "ApplyBenchmark", dependencies: ["Engine"], path: "Benchmarks/ApplyBenchmark"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["alchemist", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -27,6 +27,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Worker processes (default: config.json; 0 = one per core).")
     var workers: Int?
 
+    @Option(name: .customLong("call-timeout"), help: "Time budget of one call of a program, in seconds (default: config.json).")
+    var callTimeout: Double?
+
     func run() async throws {
         try await reportingBadInput {
             let (config, paths) = try common.load()
@@ -42,6 +45,10 @@ struct ApplyCommand: AsyncParsableCommand {
             if let workers {
                 guard workers >= 0 else { throw BadInput("--workers: must be 0 or more") }
                 settings.workers = workers
+            }
+            if let callTimeout {
+                guard callTimeout > 0 else { throw BadInput("--call-timeout: must be positive") }
+                settings.callTimeoutSeconds = callTimeout
             }
             let interactive = !json && isatty(2) != 0
             let bar = ProgressLine(label: "applying \(programs.count) programs to \(rows.count) rows", enabled: interactive)

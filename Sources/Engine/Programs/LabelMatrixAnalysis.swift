@@ -21,6 +21,12 @@ public struct MatrixTotals: Sendable, Equatable {
     public var overlaps: Double
     /// Rows with votes for two or more different classes.
     public var conflicts: Double
+
+    public init(coverage: Double, overlaps: Double, conflicts: Double) {
+        self.coverage = coverage
+        self.overlaps = overlaps
+        self.conflicts = conflicts
+    }
 }
 
 public enum LabelMatrixAnalysis {

@@ -3,6 +3,7 @@ import Foundation
 public struct ExtractionError: Error, CustomStringConvertible, Equatable, Sendable {
     public let reason: String
     public var description: String { reason }
+    public init(reason: String) { self.reason = reason }
 }
 
 /// Takes the labeling program out of an LLM's answer.

@@ -27,6 +27,9 @@ public struct ProgramApplier: Sendable {
         self.settings = settings
     }
 
+    /// The complete environment workers get (nothing is inherited from this process).
+    public static var workerEnvironment: [String: String] { SandboxWorker.environment }
+
     public var workerCount: Int {
         settings.workers > 0 ? settings.workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
     }

@@ -57,6 +57,9 @@ struct SandboxWorker {
     let texts: [String]
     let state: ApplyState
 
+    /// The whole environment of a worker: nothing inherited, so no API key can reach it.
+    static let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+
     /// Silence allowed while a program runs: the worker's timer beats every half budget.
     var busyLimit: Duration { .milliseconds(Int(max(2.0, settings.callTimeoutSeconds * 3 + 1) * 1000)) }
 
@@ -67,7 +70,7 @@ struct SandboxWorker {
         let result = try await Subprocess.run(
             .path(FilePath(python)),
             arguments: ["-I", "-u", "-c", script],
-            environment: .custom(["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]),
+            environment: .custom(Self.environment.reduce(into: [:]) { $0[Environment.Key(stringLiteral: $1.key)] = $1.value }),
             workingDirectory: FilePath(workingDirectory.path),
             platformOptions: options,
             input: .inputWriter,

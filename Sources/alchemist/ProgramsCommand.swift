@@ -1,0 +1,67 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct ProgramsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "programs", abstract: "List saved labeling programs, or save a hand-written one.",
+        subcommands: [List.self, Save.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Saved programs with their tokens and cost.")
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            try await reportingBadInput {
+                let (_, paths) = try common.load()
+                guard FileManager.default.fileExists(atPath: paths.lfDir.path) else {
+                    print("no programs yet in \(paths.lfDir.path)")
+                    return
+                }
+                let programs = try ProgramStore.programs(under: paths.lfDir)
+                var total = Decimal(0)
+                for program in programs {
+                    let cost = program.cost ?? 0
+                    total += cost
+                    let tokens = (program.inputTokens ?? 0) + (program.outputTokens ?? 0)
+                    print("\(program.name)  tokens \(tokens)  $\(cost)")
+                }
+                print("\(programs.count) programs in \(paths.lfDir.path), total $\(total)")
+            }
+        }
+    }
+
+    struct Save: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Save a Python file as the next LF<n>.py of a dataset/mode/model folder (cost $0).")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Dataset name.") var dataset: String
+        @Option(help: "Mode id (scriptorium, alchemist, alchemist-rag).") var mode: String = "scriptorium"
+        @Option(name: .customLong("code-model"), help: "Model id the program is filed under.") var codeModel: String = "handwritten"
+        @Option(help: "Prior-knowledge type id.") var prior: String?
+        @Argument(help: "Python file defining label_function.") var file: String
+
+        func run() async throws {
+            try await reportingBadInput {
+                let (config, paths) = try common.load()
+                guard config.mode(id: mode) != nil else { throw BadInput("--mode: unknown mode \"\(mode)\"") }
+                if let prior, config.priorType(id: prior) == nil { throw BadInput("--prior: unknown prior type \"\(prior)\"") }
+                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                    throw BadInput("\(file): cannot read it as UTF-8 text")
+                }
+                let code: String
+                do { code = try ProgramExtractor.extract(from: text) } catch let error as ExtractionError {
+                    throw BadInput("\(file): \(error.reason)")
+                }
+                let metadata = ProgramMetadata(
+                    dataset: dataset, mode: mode, codeModel: codeModel, knowledgeModel: nil, prior: prior, stages: [],
+                    created: ISO8601DateFormatter().string(from: Date()), runID: UUID().uuidString)
+                let contents = try ProgramFile.render(prompt: "(saved by hand from \(URL(fileURLWithPath: file).lastPathComponent))",
+                                                      inputTokens: 0, outputTokens: 0, cost: 0, metadata: metadata, code: code)
+                let store = ProgramStore(root: paths.lfDir)
+                let saved = try store.saveNext(contents, in: store.folder(dataset: dataset, mode: mode, codeModel: codeModel, prior: prior))
+                print(saved.path)
+            }
+        }
+    }
+}

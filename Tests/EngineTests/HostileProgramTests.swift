@@ -1,0 +1,118 @@
+import Engine
+import Foundation
+import Testing
+import TestSupport
+
+/// LLM-written code is untrusted. Each hostile program here must be contained and reported,
+/// while the well-behaved programs applied in the same run keep exactly their labels.
+@Suite(.serialized) struct HostileProgramTests {
+    static let good = [
+        "import re\nPATTERN = re.compile(r'down|crash|outage', re.I)\ndef label_function(ticket):\n    return 1 if PATTERN.search(ticket) else -1\n",
+        "def label_function(ticket):\n    return 0 if 'please' in ticket.lower() else -1\n",
+    ]
+
+    /// name → source
+    static let hostile: [(String, String)] = [
+        ("infinite_loop", "def label_function(t):\n    while True:\n        pass\n"),
+        ("memory_hog", "def label_function(t):\n    hoard = []\n    while True:\n        hoard.append(' ' * 50_000_000)\n"),
+        ("fork_bomb", "import os\ndef label_function(t):\n    while True:\n        os.fork()\n"),
+        ("os_system", "def label_function(t):\n    import os\n    os.system('touch MARKER')\n    return 1\n"),
+        ("write_file", "def label_function(t):\n    with open('MARKER', 'w') as f:\n        f.write('owned')\n    return 1\n"),
+        ("read_passwd", "def label_function(t):\n    return 1 if 'root' in open('/etc/passwd').read() else 0\n"),
+        ("open_socket", "import socket\ndef label_function(t):\n    socket.create_connection(('127.0.0.1', 22))\n    return 1\n"),
+        ("read_api_key", "def label_function(t):\n    import os\n    return 1 if os.environ.get('OPENAI_API_KEY') else 0\n"),
+        ("builtins_walk", "def label_function(t):\n    b = label_function.__globals__['__builtins__']\n    return 1 if b else 0\n"),
+        ("subclasses_walk", "def label_function(t):\n    return len(().__class__.__base__.__subclasses__()) % 2\n"),
+        ("frame_walk", "def label_function(t):\n    g = (x for x in [1])\n    return 1 if g.gi_frame.f_back.f_globals else 0\n"),
+        ("import_outside", "import subprocess\ndef label_function(t):\n    return 1\n"),
+        ("sys_exit", "import sys\ndef label_function(t):\n    sys.exit(3)\n"),
+        ("raise_system_exit", "def label_function(t):\n    raise SystemExit(3)\n"),
+        ("print_flood", "def label_function(t):\n    print('x' * 10_000_000)\n    return 0 if 'please' in t.lower() else -1\n"),
+        ("deep_recursion", "def label_function(t):\n    def down(n):\n        return down(n + 1)\n    return down(0)\n"),
+        ("returns_string", "def label_function(t):\n    return 'spam'\n"),
+        ("returns_seven", "def label_function(t):\n    return 7\n"),
+        ("syntax_error", "def label_function(t)\n    return 1\n"),
+        ("no_label_function", "def classify(t):\n    return 1\n"),
+        ("swallows_timeout", "def label_function(t):\n    n = 0\n    while True:\n        try:\n            while True:\n                n += 1\n        except BaseException:\n            n = 0\n"),
+        ("c_level_stall", "import itertools\ndef label_function(t):\n    return sum(itertools.repeat(1, 10 ** 13)) % 2\n"),
+    ]
+
+    @Test(.timeLimit(.minutes(3)))
+    func hostileProgramsAreContainedAndReported() async throws {
+        let texts = try SandboxFixtures.demoTexts(limit: 240)
+        let scratch = try TestEnvironment.temporaryFolder("hostile")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // Programs that try to write files aim at this folder.
+        let sources = Self.hostile.map { ($0.0, $0.1.replacingOccurrences(of: "MARKER", with: scratch.appendingPathComponent($0.0).path)) }
+        let programs = Self.good.enumerated().map { LabelingProgram(name: "good\($0.offset)", code: $0.element) }
+            + sources.map { LabelingProgram(name: $0.0, code: $0.1) }
+        setenv("OPENAI_API_KEY", "sk-test-must-not-leak", 1)
+        defer { unsetenv("OPENAI_API_KEY") }
+
+        var settings = SandboxSettings.defaults
+        settings.workers = 2
+        settings.batchSize = 60
+        settings.callTimeoutSeconds = 0.25
+        settings.maxTimeouts = 2
+        settings.maxKills = 2
+        settings.memoryMB = 512
+        let outcome = try await ProgramApplier(settings: settings).apply(programs, to: texts, classCount: 2)
+        let report = Dictionary(uniqueKeysWithValues: outcome.reports.map { ($0.name, $0) })
+        func column(_ name: String) -> [Int] { outcome.matrix.column(programs.firstIndex { $0.name == name }!) }
+        let abstainAll = [Int](repeating: -1, count: texts.count)
+
+        // The well-behaved programs keep exactly their labels, in every batch, despite the restarts around them.
+        let reference = try ReferenceLabels.compute(Self.good, texts: texts, classCount: 2)
+        #expect(column("good0") == reference[0])
+        #expect(column("good1") == reference[1])
+        #expect(report["good0"]?.faultCount == 0 && report["good1"]?.faultCount == 0)
+
+        // Rejected before running: imports outside the allowlist (also inside functions) and reaching for interpreter internals.
+        for name in ["fork_bomb", "open_socket", "import_outside", "sys_exit", "os_system", "read_api_key"] {
+            #expect(report[name]?.loadError?.contains("import of") == true, "\(name): \(String(describing: report[name]))")
+        }
+        for name in ["builtins_walk", "subclasses_walk", "frame_walk"] {
+            #expect(report[name]?.loadError?.contains("not allowed") == true, "\(name): \(String(describing: report[name]))")
+        }
+        #expect(report["syntax_error"]?.loadError?.contains("SyntaxError") == true)
+        #expect(report["no_label_function"]?.loadError?.contains("no label_function") == true)
+
+        // open() does not exist for programs.
+        for name in ["write_file", "read_passwd"] {
+            #expect(report[name]?.errors == texts.count)
+            #expect(report[name]?.firstError?.contains("open") == true)
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("os_system").path))
+        #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("write_file").path))
+
+        // Errors and bad return values count as abstains, with the first message kept.
+        #expect(report["raise_system_exit"]?.errors == texts.count)
+        #expect(report["raise_system_exit"]?.firstError?.contains("SystemExit") == true)
+        #expect(report["deep_recursion"]?.firstError?.contains("RecursionError") == true)
+        #expect(report["returns_string"]?.invalid == texts.count)
+        #expect(report["returns_string"]?.firstError?.contains("str") == true)
+        #expect(report["returns_seven"]?.invalid == texts.count)
+        #expect(report["returns_seven"]?.firstError?.contains("7") == true)
+
+        // Printing 10 MB per call changes nothing: the votes are those of the same rule without the print.
+        #expect(column("print_flood") == reference[1])
+        #expect(report["print_flood"]?.faultCount == 0)
+
+        // Runaway programs are stopped for the rest of the run after a few budgets.
+        #expect(report["infinite_loop"]?.stopped == true && (report["infinite_loop"]?.timeouts ?? 0) >= 2)
+        #expect(report["memory_hog"].map { $0.stopped || $0.errors > 0 } == true)
+        #expect(report["swallows_timeout"]?.stopped == true && (report["swallows_timeout"]?.kills ?? 0) >= 1)
+        #expect(report["c_level_stall"]?.stopped == true && (report["c_level_stall"]?.kills ?? 0) >= 1)
+        #expect(outcome.restarts >= 2)
+
+        // No hostile program got a single vote in.
+        for (name, _) in Self.hostile where name != "print_flood" && name != "read_passwd" {
+            #expect(column(name) == abstainAll, "\(name) voted")
+        }
+        #expect(column("read_passwd") == abstainAll)
+    }
+
+    @Test func workerEnvironmentCarriesNoSecrets() {
+        #expect(ProgramApplier.workerEnvironment.keys.sorted() == ["LANG", "LC_ALL", "PATH"])
+    }
+}
