@@ -47,18 +47,14 @@ public enum PythonReference {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
+        let pipes = try ProcessLaunch.run(process)
         let writer = Thread {
-            stdin.fileHandleForWriting.write(input)
-            try? stdin.fileHandleForWriting.close()
+            pipes.stdin.write(input)
+            try? pipes.stdin.close()
         }
         writer.start()
-        let errorData = ErrorCollector(stderr.fileHandleForReading)
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errorData = ErrorCollector(pipes.stderr)
+        let output = pipes.stdout.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Failure(description: "python3 failed (\(process.terminationStatus)): \(String(decoding: errorData.wait(), as: UTF8.self))")
@@ -67,18 +63,49 @@ public enum PythonReference {
     }
 
     /// Reads a pipe on its own thread so a chatty child cannot block on a full stderr pipe.
-    final class ErrorCollector: @unchecked Sendable {
+    public final class ErrorCollector: @unchecked Sendable {
         private var data = Data()
         private let done = DispatchSemaphore(value: 0)
-        init(_ handle: FileHandle) {
+        public init(_ handle: FileHandle) {
             Thread {
                 self.data = handle.readDataToEndOfFile()
                 self.done.signal()
             }.start()
         }
-        func wait() -> Data {
+        public func wait() -> Data {
             done.wait()
             return data
         }
+    }
+}
+
+/// Starts child processes one at a time, with pipes whose parent ends are close-on-exec.
+/// Tests run in parallel: without this, a long-lived child (the loopback server) could inherit
+/// another test's pipe end and keep it open, and that test would wait for end-of-file forever.
+public enum ProcessLaunch {
+    private static let lock = NSLock()
+
+    public struct Pipes: @unchecked Sendable {
+        public let stdin: FileHandle
+        public let stdout: FileHandle
+        public let stderr: FileHandle
+    }
+
+    /// Runs `process` with fresh pipes on all three standard streams; returns the parent's ends.
+    public static func run(_ process: Process) throws -> Pipes {
+        lock.lock()
+        defer { lock.unlock() }
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        for handle in [stdin.fileHandleForWriting, stdout.fileHandleForReading, stderr.fileHandleForReading] {
+            _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        try? stdin.fileHandleForReading.close()
+        try? stdout.fileHandleForWriting.close()
+        try? stderr.fileHandleForWriting.close()
+        return Pipes(stdin: stdin.fileHandleForWriting, stdout: stdout.fileHandleForReading, stderr: stderr.fileHandleForReading)
     }
 }

@@ -352,6 +352,8 @@ def load(program, safe_builtins, budget):
 
 
 def main():
+    # The engine's threads may block signals, and a child inherits that mask: the timer needs SIGALRM.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     stdin = sys.stdin.buffer
     start = json.loads(stdin.readline())
     class_count = int(start["classes"])

@@ -1,9 +1,9 @@
 import Engine
 import Foundation
-import TestSupport
+
 
 /// Labels computed by running trusted test programs directly in python3: the reference the sandbox must match.
-enum ReferenceLabels {
+public enum ReferenceLabels {
     static let script = """
     import json, sys
     job = json.load(sys.stdin)
@@ -25,21 +25,21 @@ enum ReferenceLabels {
     """
 
     /// One column of votes per program.
-    static func compute(_ sources: [String], texts: [String], classCount: Int) throws -> [[Int]] {
+    public static func compute(_ sources: [String], texts: [String], classCount: Int) throws -> [[Int]] {
         let job: [String: Any] = ["programs": sources, "texts": texts, "classes": classCount]
         let output = try PythonReference.run(script, input: try JSONSerialization.data(withJSONObject: job))
         return try JSONSerialization.jsonObject(with: output) as? [[Int]] ?? []
     }
 }
 
-enum SandboxFixtures {
-    static func demoTexts(limit: Int) throws -> [String] {
+public enum SandboxFixtures {
+    public static func demoTexts(limit: Int) throws -> [String] {
         let config = try TestEnvironment.config()
         let paths = AppPaths.resolve(config: config, environment: ["ALCHEMIST_HOME": NSTemporaryDirectory()])
         return Array(try DatasetCatalog(config: config, paths: paths).load("demo").split(.train).texts.prefix(limit))
     }
 
-    static func examplePrograms(_ dataset: String) throws -> [LabelingProgram] {
+    public static func examplePrograms(_ dataset: String) throws -> [LabelingProgram] {
         try ProgramStore.programs(under: TestEnvironment.repositoryRoot.appendingPathComponent("examples/programs/\(dataset)"))
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Runs the built `alchemist` executable as a user would, capturing its output.
+public struct CommandRunner: Sendable {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    public let executable: URL
+
+    /// Finds `alchemist` next to the test bundle (the build products folder).
+    public static func locate() throws -> CommandRunner {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+            TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug"),
+        ].map { $0.appendingPathComponent("alchemist") }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw PythonReference.Failure(description: "alchemist executable not found near the tests (run swift build)")
+        }
+        return CommandRunner(executable: found)
+    }
+
+    public func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = TestEnvironment.repositoryRoot) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "ALCHEMIST_DATA_DIR")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let pipes = try ProcessLaunch.run(process)
+        try? pipes.stdin.close()
+        let errors = PythonReference.ErrorCollector(pipes.stderr)
+        let output = pipes.stdout.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+                      stderr: String(decoding: errors.wait(), as: UTF8.self))
+    }
+}
+
+/// The loopback file server of Tests/TestSupport/serve_files.py, stopped by `stop()`.
+public final class LoopbackFileServer {
+    public let port: Int
+    private let process: Process
+
+    public init(serving folder: URL) throws {
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("alchemist-port-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: portFile) }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestEnvironment.repositoryRoot.appendingPathComponent("Tests/TestSupport/serve_files.py").path,
+                             folder.path, portFile.path]
+        _ = try ProcessLaunch.run(process)
+        var port: Int?
+        for _ in 0..<200 where port == nil {
+            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0) }
+            if port == nil { usleep(50_000) }
+        }
+        guard let port else {
+            process.terminate()
+            throw PythonReference.Failure(description: "loopback server did not start within 10 s")
+        }
+        self.port = port
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    public func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
