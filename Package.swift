@@ -19,9 +19,11 @@ let package = Package(
             dependencies: [
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "CSV", package: "CSV.swift"),
+                "CEngineShims",
             ],
             resources: [.copy("Resources/prompt-templates.json"), .copy("Resources/sandbox_worker.py")]
         ),
+        .systemLibrary(name: "CEngineShims", path: "Sources/CEngineShims"),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         .target(name: "TUI", dependencies: ["Engine", "CNcurses"]),
         .executableTarget(
@@ -32,7 +34,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport", exclude: ["serve_files.py"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["alchemist", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -50,6 +50,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 guard callTimeout > 0 else { throw BadInput("--call-timeout: must be positive") }
                 settings.callTimeoutSeconds = callTimeout
             }
+            InterruptHandler.install()
             let interactive = !json && isatty(2) != 0
             let bar = ProgressLine(label: "applying \(programs.count) programs to \(rows.count) rows", enabled: interactive)
             let started = ContinuousClock.now

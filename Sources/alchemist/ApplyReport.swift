@@ -82,7 +82,7 @@ struct ApplyReport {
         }
         let facts = outcome.sandboxFacts
         if !facts.isEmpty {
-            out += "\nsandbox: \(outcome.workers) worker\(outcome.workers == 1 ? "" : "s"), uid \(facts["uid"] ?? "?"), network \(facts["network"] ?? "?"), "
+            out += "\nsandbox: \(outcome.workers) worker\(outcome.workers == 1 ? "" : "s"), user \(facts["user"] ?? "?"), network \(facts["network"] ?? "?"), "
             out += "memory \(facts["memory_mb"] ?? "?") MB, new files/sockets \(facts["descriptors"] == "closed" ? "blocked" : "not blocked")"
             if outcome.restarts > 0 { out += ", \(outcome.restarts) worker restarts" }
             out += "\n"

@@ -59,7 +59,7 @@ struct ProgramsCommand: AsyncParsableCommand {
                 let contents = try ProgramFile.render(prompt: "(saved by hand from \(URL(fileURLWithPath: file).lastPathComponent))",
                                                       inputTokens: 0, outputTokens: 0, cost: 0, metadata: metadata, code: code)
                 let store = ProgramStore(root: paths.lfDir)
-                let saved = try store.saveNext(contents, in: store.folder(dataset: dataset, mode: mode, codeModel: codeModel, prior: prior))
+                let saved = try store.saveNext(contents, in: try store.folder(dataset: dataset, mode: mode, codeModel: codeModel, prior: prior))
                 print(saved.path)
             }
         }

@@ -34,6 +34,8 @@ import TestSupport
         ("syntax_error", "def label_function(t)\n    return 1\n"),
         ("no_label_function", "def classify(t):\n    return 1\n"),
         ("swallows_timeout", "def label_function(t):\n    n = 0\n    while True:\n        try:\n            while True:\n                n += 1\n        except BaseException:\n            n = 0\n"),
+        ("patch_shared_module", "import re\nre.search = lambda *a, **k: None\ndef label_function(t):\n    return 1\n"),
+        ("formatter_escape", "import string\ndef label_function(t):\n    return string.Formatter().get_field('0.__class__', (t,), {}) and 1\n"),
         ("c_level_stall", "import itertools\ndef label_function(t):\n    return sum(itertools.repeat(1, 10 ** 13)) % 2\n"),
     ]
 
@@ -75,6 +77,11 @@ import TestSupport
             #expect(report[name]?.loadError?.contains("not allowed") == true, "\(name): \(String(describing: report[name]))")
         }
         #expect(report["syntax_error"]?.loadError?.contains("SyntaxError") == true)
+        // A program may not change shared modules (that would change the votes of programs using them).
+        #expect(report["patch_shared_module"]?.loadError?.contains("assigning to attribute search") == true)
+        // Formatter hands out attributes by string; it is not exposed.
+        #expect(report["formatter_escape"]?.errors == texts.count)
+        #expect(report["formatter_escape"]?.firstError?.contains("Formatter") == true)
         #expect(report["no_label_function"]?.loadError?.contains("no label_function") == true)
 
         // open() does not exist for programs.

@@ -51,7 +51,9 @@ import TestSupport
         let root = try TestEnvironment.temporaryFolder("store")
         defer { try? FileManager.default.removeItem(at: root) }
         let store = ProgramStore(root: root)
-        let folder = store.folder(dataset: "youtube", mode: "scriptorium", codeModel: "gpt-4o", prior: nil)
+        let folder = try store.folder(dataset: "youtube", mode: "scriptorium", codeModel: "gpt-4o", prior: nil)
+        #expect(throws: ProgramStoreError.self) { try store.folder(dataset: "../x", mode: "m", codeModel: "c", prior: nil) }
+        #expect(throws: ProgramStoreError.self) { try store.folder(dataset: "d", mode: "m", codeModel: "a/b", prior: nil) }
         let saved = try await withThrowingTaskGroup(of: URL.self) { group in
             for index in 0..<40 {
                 group.addTask {

@@ -12,9 +12,12 @@ public struct AppPaths: Sendable, Equatable {
     public var expLogDir: URL
 
     /// `ALCHEMIST_HOME`, else `$XDG_DATA_HOME/alchemist`, else `~/.local/share/alchemist`.
-    public static func appHome(configured: String?, environment: [String: String]) -> URL {
+    /// A relative `configured` path is taken relative to `base` (the config file's folder).
+    public static func appHome(configured: String?, environment: [String: String], base: URL? = nil) -> URL {
         if let home = environment["ALCHEMIST_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
-        if let configured, !configured.isEmpty { return URL(fileURLWithPath: (configured as NSString).expandingTildeInPath) }
+        if let configured, !configured.isEmpty {
+            return URL(fileURLWithPath: (configured as NSString).expandingTildeInPath, relativeTo: base).standardizedFileURL
+        }
         if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("alchemist") }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return URL(fileURLWithPath: home).appendingPathComponent(".local/share/alchemist")
@@ -33,7 +36,7 @@ public struct AppPaths: Sendable, Equatable {
         if let flag = dataDirFlag { data = relative(flag, to: currentDirectory) }
         else if let env = environment["ALCHEMIST_DATA_DIR"], !env.isEmpty { data = relative(env, to: currentDirectory) }
         else { data = bundled }
-        let home = appHome(configured: config.paths.appHome, environment: environment)
+        let home = appHome(configured: config.paths.appHome, environment: environment, base: configDir)
         let lf = lfDirFlag.map { relative($0, to: currentDirectory) }
             ?? config.paths.lfDir.map { relative($0, to: configDir) } ?? home.appendingPathComponent("programs")
         let log = config.paths.expLogDir.map { relative($0, to: configDir) } ?? home.appendingPathComponent("exp_log")

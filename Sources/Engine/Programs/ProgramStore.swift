@@ -16,9 +16,15 @@ public struct ProgramStore: Sendable {
 
     public init(root: URL) { self.root = root }
 
-    public func folder(dataset: String, mode: String, codeModel: String, prior: String?) -> URL {
-        var url = root.appendingPathComponent(dataset).appendingPathComponent(mode).appendingPathComponent(safe(codeModel))
-        if let prior { url = url.appendingPathComponent(prior) }
+    /// - Throws: when a part would step outside the store (empty, ".", "..", a leading dot, a slash).
+    public func folder(dataset: String, mode: String, codeModel: String, prior: String?) throws -> URL {
+        var url = root
+        for part in [dataset, mode, codeModel] + (prior.map { [$0] } ?? []) {
+            guard !part.isEmpty, !part.hasPrefix("."), !part.contains("/"), !part.contains("\0") else {
+                throw ProgramStoreError(path: root.path, reason: "\"\(part)\" cannot be a folder name of the program store")
+            }
+            url.appendPathComponent(part)
+        }
         return url
     }
 
@@ -90,9 +96,5 @@ public struct ProgramStore: Sendable {
             }
             return ProgramFile.parse(text, name: name, path: url)
         }
-    }
-
-    private func safe(_ component: String) -> String {
-        String(component.map { $0 == "/" || $0 == "\0" ? "_" : $0 })
     }
 }

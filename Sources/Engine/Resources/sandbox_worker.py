@@ -27,13 +27,35 @@ import sys
 import types
 
 PROTO = os.dup(1)
+_quote = json.encoder.encode_basestring_ascii  # bound now: later changes to the json module cannot reach it
+_write = os.write
+
+
+def encode(obj):
+    """JSON for the protocol, built from bound functions only (ints, bools, None, str, list, dict)."""
+    if obj is True:
+        return "true"
+    if obj is False:
+        return "false"
+    if obj is None:
+        return "null"
+    if type(obj) is int:
+        return int.__repr__(obj)
+    if type(obj) is float:
+        return float.__repr__(obj)
+    if type(obj) is str:
+        return _quote(obj)
+    if type(obj) is list:
+        return "[" + ",".join([encode(item) for item in obj]) + "]"
+    if type(obj) is dict:
+        return "{" + ",".join([_quote(str(key)) + ":" + encode(value) for key, value in obj.items()]) + "}"
+    return _quote(str(obj))
 
 
 def send(obj):
-    data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
-    view = memoryview(data)
+    view = memoryview((encode(obj) + "\n").encode())
     while view:
-        written = os.write(PROTO, view)
+        written = _write(PROTO, view)
         view = view[written:]
 
 
@@ -63,6 +85,8 @@ REMOVED_BUILTINS = (
     "vars", "getattr", "setattr", "delattr", "memoryview", "__loader__", "__spec__", "copyright", "credits",
     "license", "__debug__",
 )
+# Public names that still hand out arbitrary attributes by string (string.Formatter.get_field).
+HIDDEN_NAMES = {("string", "Formatter")}
 # Attribute names that lead from ordinary objects to frames, code and globals.
 BLOCKED_ATTRIBUTES = {
     "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await", "ag_frame", "ag_code", "ag_await",
@@ -89,21 +113,28 @@ def check_source(tree):
         elif isinstance(node, ast.Attribute):
             if (is_dunder(node.attr) and node.attr not in ALLOWED_DUNDERS) or node.attr in BLOCKED_ATTRIBUTES:
                 return "line %d: access to attribute %s is not allowed" % (node.lineno, node.attr)
+            # Changing attributes of modules or shared classes would change other programs' votes.
+            if not isinstance(node.ctx, ast.Load) and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+                return "line %d: assigning to attribute %s is not allowed (only self.<name>)" % (node.lineno, node.attr)
         elif isinstance(node, ast.Name):
             if is_dunder(node.id) and node.id not in ALLOWED_DUNDERS:
                 return "line %d: use of %s is not allowed" % (node.lineno, node.id)
     return None
 
 
-def make_proxies():
-    """Imports the allowed modules (before privileges drop) and wraps each in a module that
-    exposes its public names but no submodule outside the list."""
+def import_allowed():
+    """Imports the allowed modules while files can still be opened (before the lock-down)."""
     import importlib
     real = {}
     for name in ALLOWED_MODULES:
         real[name] = importlib.import_module(name)
     import _strptime  # noqa: F401  datetime.strptime imports it lazily; files are out of reach later
+    return real
 
+
+def make_proxies(real):
+    """Wraps each allowed module in a fresh module object that exposes its public names but no
+    submodule outside the list. Every program gets its own set."""
     proxies = {}
 
     def proxy(name):
@@ -113,7 +144,7 @@ def make_proxies():
         wrapper = types.ModuleType(name, getattr(module, "__doc__", None))
         proxies[name] = wrapper
         for key in dir(module):
-            if key.startswith("_"):
+            if key.startswith("_") or (name, key) in HIDDEN_NAMES:
                 continue
             value = getattr(module, key)
             if isinstance(value, types.ModuleType):
@@ -149,7 +180,7 @@ def make_builtins(proxies):
 def lock_down(settings):
     """Network namespace, resource limits and an unprivileged user, in that order."""
     import resource
-    facts = {"pid": os.getpid(), "python": sys.version.split()[0]}
+    facts = {"pid": os.getpid(), "python": sys.version.split()[0], "started_as_uid": os.getuid()}
 
     if settings.get("isolate_network", True):
         facts["network"] = "isolated" if unshare_network() else "not isolated (unshare refused)"
@@ -172,15 +203,17 @@ def lock_down(settings):
         except (ValueError, OSError):
             facts.setdefault("limits_refused", []).append(which)
 
-    if os.geteuid() == 0:
+    if facts["started_as_uid"] == 0:
         import pwd
         account = settings.get("drop_to") or "nobody"
         entry = pwd.getpwnam(account)
         os.setgroups([])
         os.setgid(entry.pw_gid)
         os.setuid(entry.pw_uid)
-    no_new_privileges()
-    facts["uid"] = os.getuid()
+        facts["user"] = "%s (uid %d, dropped from root)" % (account, entry.pw_uid)
+    else:
+        facts["user"] = "unchanged (uid %d; not started as root)" % facts["started_as_uid"]
+    facts["no_new_privileges"] = no_new_privileges()
 
     # Stdout and stderr of programs go nowhere; the protocol has its own descriptor.
     null = os.open(os.devnull, os.O_WRONLY)
@@ -220,9 +253,9 @@ def unshare_network():
 
 def no_new_privileges():
     try:
-        libc().prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+        return libc().prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS
     except Exception:
-        pass
+        return False
 
 
 # --- time budget -----------------------------------------------------------
@@ -302,7 +335,7 @@ def run_pass(function, texts, max_timeouts):
     return out, first, timeouts, errors, False
 
 
-def encode(values, class_count):
+def encode_labels(values, class_count):
     """Turns a pass's values into the label line; anything but an int in range is an abstain."""
     labels = []
     invalid = 0
@@ -360,15 +393,14 @@ def main():
     budget = float(start["call_timeout"])
     max_timeouts = int(start["max_timeouts"])
 
-    proxies = make_proxies()
-    safe_builtins = make_builtins(proxies)
+    real_modules = import_allowed()
     facts = lock_down(start)
     signal.signal(signal.SIGALRM, on_tick)
     send({"hello": facts})
 
     functions = {}
     for program in start["programs"]:
-        function, error = load(program, safe_builtins, budget * 5)
+        function, error = load(program, make_builtins(make_proxies(real_modules)), budget * 5)
         if function is None:
             send({"loaded": program["id"], "ok": False, "error": error})
         else:
@@ -396,7 +428,7 @@ def main():
                 values, first, timeouts, errors, stopped = run_pass(function, texts, max_timeouts)
             finally:
                 disarm()
-            labels, invalid, invalid_message = encode(values, class_count)
+            labels, invalid, invalid_message = encode_labels(values, class_count)
             send({"b": batch, "p": pid, "e": errors, "t": timeouts, "x": invalid, "stop": stopped,
                   "msg": first or invalid_message, "l": labels})
         send({"done": batch})

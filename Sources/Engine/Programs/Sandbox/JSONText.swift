@@ -41,8 +41,8 @@ enum JSONText {
         out.append(0x5D)
     }
 
-    /// Parses "1,-1,0" into votes. Returns nil on anything else.
-    static func parseVotes(_ text: String, expected: Int) -> [Int32]? {
+    /// Parses "1,-1,0" into votes. Returns nil on anything else, or on a vote outside -1..<classCount.
+    static func parseVotes(_ text: String, expected: Int, classCount: Int) -> [Int32]? {
         var votes: [Int32] = []
         votes.reserveCapacity(expected)
         var value: Int32 = 0, negative = false, digits = 0
@@ -64,6 +64,7 @@ enum JSONText {
             if digits > 0 { votes.append(negative ? -value : value) }
             return true
         }
-        return ok && votes.count == expected ? votes : nil
+        guard ok, votes.count == expected, votes.allSatisfy({ $0 >= -1 && $0 < Int32(clamping: classCount) }) else { return nil }
+        return votes
     }
 }

@@ -1,3 +1,4 @@
+import CEngineShims
 import Foundation
 import Subprocess
 
@@ -42,6 +43,8 @@ public struct ProgramApplier: Sendable {
         guard !programs.isEmpty, !texts.isEmpty else {
             return ApplyOutcome(matrix: await state.matrix, reports: await state.reports, sandboxFacts: [:], workers: 0, restarts: 0)
         }
+        // Keep same-user processes (an escaped program running unprivileged, for one) out of our memory and environment.
+        _ = ces_set_not_dumpable()
         let python = try Self.resolvePython(settings.python)
         let script = try Self.workerScript()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alchemist-sandbox-\(UUID().uuidString)")
@@ -96,7 +99,7 @@ public struct ProgramApplier: Sendable {
         switch status {
         case .exited(86): return "it kept running after its \(callTimeout) s time budget"
         case .exited(let code): return "worker exited with status \(code) while \(phase)"
-        case .signaled(9): return "killed after no progress for more than \(max(2.0, callTimeout * 3 + 1)) s (a stall outside Python, e.g. a runaway regex, or a memory limit)"
+        case .signaled(9): return "killed after no progress for more than \(max(2.0, callTimeout * 3 + 1)) s (stuck in C code the time budget cannot interrupt), or after a malformed result"
         case .signaled(11): return "worker crashed (segmentation fault, e.g. recursion too deep for the C stack)"
         case .signaled(24): return "worker hit its CPU-time limit"
         case .signaled(let signal): return "worker ended by signal \(signal) while \(phase)"

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Subprocess
 import Synchronization
 #if canImport(System)
@@ -90,7 +93,10 @@ struct SandboxWorker {
                 }
                 group.addTask {
                     var lines = LineReader(iterator: execution.standardOutput.makeAsyncIterator())
-                    let end = await session(lines: &lines, writer: execution.standardInputWriter, liveness: liveness)
+                    let pid = execution.processIdentifier.value
+                    WorkerRegistry.shared.insert(pid)
+                    defer { WorkerRegistry.shared.remove(pid) }
+                    let end = await session(lines: &lines, writer: execution.standardInputWriter, liveness: liveness, pid: pid)
                     if case .finished = end { try? await execution.standardInputWriter.finish() } else {
                         try? execution.send(signal: .kill, toProcessGroup: true)
                     }
@@ -109,7 +115,7 @@ struct SandboxWorker {
         return (result.closureResult, result.terminationStatus)
     }
 
-    private func session(lines: inout LineReader, writer: StandardInputWriter, liveness: Liveness) async -> SessionEnd {
+    private func session(lines: inout LineReader, writer: StandardInputWriter, liveness: Liveness, pid: pid_t) async -> SessionEnd {
         let load = await state.programsToLoad()
         var start: [String: Any] = [
             "op": "start", "classes": classCount, "call_timeout": settings.callTimeoutSeconds,
@@ -125,7 +131,8 @@ struct SandboxWorker {
         // Start-up: hello, then one "loaded" per program, then ready.
         var pendingLoads = load[...]
         while true {
-            guard let message = await nextMessage(&lines, liveness) else {
+            guard case .message(let message) = await nextMessage(&lines, liveness) else {
+                try? kill(group: pid)
                 return .died(culprit: pendingLoads.first.map { .loading(program: $0) }, phase: "loading")
             }
             if let fatal = message["fatal"] as? String { return .fatal(fatal) }
@@ -155,15 +162,27 @@ struct SandboxWorker {
             }
             var remaining = item.programs[...]
             while true {
-                guard let message = await nextMessage(&lines, liveness) else {
+                let next = await nextMessage(&lines, liveness)
+                guard case .message(let message) = next else {
+                    // Output ended, or the worker broke the protocol: either way the program in flight is to blame.
+                    if case .garbage = next { try? kill(group: pid) }
                     guard let culprit = remaining.first else { return .died(culprit: nil, phase: "between batches") }
                     await state.requeueFront(WorkItem(batch: item.batch, programs: Array(remaining.dropFirst())))
                     return .died(culprit: .running(program: culprit, batch: item.batch), phase: "running")
                 }
-                if message["done"] != nil { break }
-                guard let program = message["p"] as? Int, let votesText = message["l"] as? String,
-                      let votes = JSONText.parseVotes(votesText, expected: rows.count) else { continue }
-                remaining = remaining.drop { $0 == program }
+                if message["done"] as? Int == item.batch, remaining.isEmpty { break }
+                // Results must come for the programs of this batch, in order, with votes in range.
+                guard let program = message["p"] as? Int, program == remaining.first, message["b"] as? Int == item.batch,
+                      let votesText = message["l"] as? String,
+                      let votes = JSONText.parseVotes(votesText, expected: rows.count, classCount: classCount) else {
+                    try? kill(group: pid)
+                    await state.requeueFront(WorkItem(batch: item.batch, programs: Array(remaining.dropFirst())))
+                    if let culprit = remaining.first {
+                        return .died(culprit: .running(program: culprit, batch: item.batch), phase: "running (malformed result)")
+                    }
+                    return .died(culprit: nil, phase: "running (malformed result)")
+                }
+                remaining = remaining.dropFirst()
                 await state.recordPass(
                     batch: item.batch, program: program, votes: votes, errors: message["e"] as? Int ?? 0,
                     timeouts: message["t"] as? Int ?? 0, invalid: message["x"] as? Int ?? 0,
@@ -183,14 +202,25 @@ struct SandboxWorker {
         }
     }
 
-    /// The next protocol message, skipping heartbeats; nil when the worker's output ended.
-    private func nextMessage(_ lines: inout LineReader, _ liveness: Liveness) async -> [String: Any]? {
-        while let line = try? await lines.next() {
-            liveness.touch()
-            if line == [0x68] { continue }  // "h": heartbeat
-            if let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] { return object }
-        }
-        return nil
+    enum Incoming {
+        case message([String: Any])
+        /// Output ended: the worker exited or was killed.
+        case ended
+        /// A line that is not part of the protocol.
+        case garbage
+    }
+
+    /// The next protocol message, skipping heartbeats.
+    private func nextMessage(_ lines: inout LineReader, _ liveness: Liveness) async -> Incoming {
+        guard let line = try? await lines.next() else { return .ended }
+        liveness.touch()
+        if line == [0x68] { return await nextMessage(&lines, liveness) }  // "h": heartbeat
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else { return .garbage }
+        return .message(object)
+    }
+
+    private func kill(group pid: pid_t) throws {
+        if pid > 0 { _ = Glibc.kill(-pid, SIGKILL) }
     }
 }
 
@@ -218,5 +248,19 @@ struct LineReader {
             }
             buffer.withUnsafeBytes { pending.append(contentsOf: $0) }
         }
+    }
+}
+
+/// Process groups of running workers, so an interrupted app can end them all at once.
+public final class WorkerRegistry: Sendable {
+    public static let shared = WorkerRegistry()
+    private let groups = Mutex<Set<pid_t>>([])
+
+    func insert(_ pid: pid_t) { groups.withLock { _ = $0.insert(pid) } }
+    func remove(_ pid: pid_t) { groups.withLock { _ = $0.remove(pid) } }
+
+    /// Kills every running worker's process group (for SIGINT/SIGTERM handlers).
+    public func killAll() {
+        for pid in groups.withLock({ $0 }) { _ = Glibc.kill(-pid, SIGKILL) }
     }
 }
