@@ -8,18 +8,20 @@ enum JSONText {
         out.append(0x22)
         var text = text
         text.withUTF8 { bytes in
-            for byte in bytes {
+            var runStart = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                out.append(contentsOf: bytes[runStart..<index])
+                runStart = index + 1
                 switch byte {
                 case 0x22: out.append(0x5C); out.append(0x22)
                 case 0x5C: out.append(0x5C); out.append(0x5C)
                 case 0x0A: out.append(0x5C); out.append(0x6E)
                 case 0x0D: out.append(0x5C); out.append(0x72)
                 case 0x09: out.append(0x5C); out.append(0x74)
-                case 0..<0x20:
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                default: out.append(byte)
+                default: out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
                 }
             }
+            out.append(contentsOf: bytes[runStart...])
         }
         out.append(0x22)
     }
@@ -41,8 +43,26 @@ enum JSONText {
         out.append(0x5D)
     }
 
-    /// Parses "1,-1,0" into votes. Returns nil on anything else, or on a vote outside -1..<classCount.
+    /// Parses a worker's votes: one character per vote (`chr(vote + 49)`) for up to 40 classes,
+    /// else "1,-1,0". Returns nil on anything else, or on a vote outside -1..<classCount.
     static func parseVotes(_ text: String, expected: Int, classCount: Int) -> [Int32]? {
+        guard classCount > 40 else {
+            var text = text
+            return text.withUTF8 { bytes -> [Int32]? in
+                guard bytes.count == expected else { return nil }
+                var votes = [Int32](repeating: 0, count: expected)
+                for (index, byte) in bytes.enumerated() {
+                    let vote = Int32(byte) - 49
+                    guard vote >= -1, vote < Int32(classCount) else { return nil }
+                    votes[index] = vote
+                }
+                return votes
+            }
+        }
+        return parseCommaSeparated(text, expected: expected, classCount: classCount)
+    }
+
+    static func parseCommaSeparated(_ text: String, expected: Int, classCount: Int) -> [Int32]? {
         var votes: [Int32] = []
         votes.reserveCapacity(expected)
         var value: Int32 = 0, negative = false, digits = 0

@@ -146,51 +146,79 @@ struct SandboxWorker {
             }
         }
 
-        while let item = await state.next() {
-            let rows = await state.rows(of: item.batch)
-            var line: [UInt8] = []
-            line.reserveCapacity(rows.count * 96 + 64)
-            line.append(contentsOf: Array("{\"op\":\"batch\",\"b\":\(item.batch),\"run\":".utf8))
-            JSONText.appendInts(item.programs, to: &line)
-            line.append(contentsOf: Array(",\"texts\":".utf8))
-            JSONText.appendArray(texts[rows], to: &line)
-            line.append(contentsOf: [0x7D, 0x0A])
-            liveness.touch(limit: busyLimit)
-            guard await write(line, writer) else {
-                await state.requeueFront(item)
-                return .died(culprit: nil, phase: "sending a batch")
+        // Two batches in flight: the next one waits in the pipe while the worker runs the current one,
+        // so the worker never idles between batches. Writing happens in its own task, so a large
+        // batch blocked on a full pipe never stops us from reading results.
+        let (outgoing, sender) = AsyncStream<[UInt8]>.makeStream()
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await line in outgoing where await !write(line, writer) { break }
             }
-            var remaining = item.programs[...]
-            while true {
+            defer {
+                sender.finish()
+                group.cancelAll()
+            }
+            var inFlight: [(item: WorkItem, remaining: ArraySlice<Int>)] = []
+            func dispatch() async {
+                guard let item = await state.next() else { return }
+                sender.yield(await batchLine(item))
+                inFlight.append((item, item.programs[...]))
+            }
+            /// Puts back what the worker had not finished; the first unfinished program of the oldest batch is to blame.
+            func abandon(phase: String) async -> SessionEnd {
+                let culprit = inFlight.first.flatMap { entry in entry.remaining.first.map { ($0, entry.item.batch) } }
+                for (index, entry) in inFlight.enumerated().reversed() {
+                    let left = index == 0 ? Array(entry.remaining.dropFirst()) : Array(entry.remaining)
+                    await state.requeueFront(WorkItem(batch: entry.item.batch, programs: left))
+                }
+                inFlight.removeAll()
+                return .died(culprit: culprit.map { .running(program: $0.0, batch: $0.1) }, phase: phase)
+            }
+            await dispatch()
+            await dispatch()
+            while let current = inFlight.first {
+                liveness.touch(limit: busyLimit)
                 let next = await nextMessage(&lines, liveness)
                 guard case .message(let message) = next else {
                     // Output ended, or the worker broke the protocol: either way the program in flight is to blame.
                     if case .garbage = next { try? kill(group: pid) }
-                    guard let culprit = remaining.first else { return .died(culprit: nil, phase: "between batches") }
-                    await state.requeueFront(WorkItem(batch: item.batch, programs: Array(remaining.dropFirst())))
-                    return .died(culprit: .running(program: culprit, batch: item.batch), phase: "running")
+                    return await abandon(phase: "running")
                 }
-                if message["done"] as? Int == item.batch, remaining.isEmpty { break }
+                let rows = await state.rows(of: current.item.batch)
+                if message["done"] as? Int == current.item.batch, current.remaining.isEmpty {
+                    inFlight.removeFirst()
+                    await dispatch()
+                    continue
+                }
                 // Results must come for the programs of this batch, in order, with votes in range.
-                guard let program = message["p"] as? Int, program == remaining.first, message["b"] as? Int == item.batch,
+                guard let program = message["p"] as? Int, program == current.remaining.first, message["b"] as? Int == current.item.batch,
                       let votesText = message["l"] as? String,
                       let votes = JSONText.parseVotes(votesText, expected: rows.count, classCount: classCount) else {
                     try? kill(group: pid)
-                    await state.requeueFront(WorkItem(batch: item.batch, programs: Array(remaining.dropFirst())))
-                    if let culprit = remaining.first {
-                        return .died(culprit: .running(program: culprit, batch: item.batch), phase: "running (malformed result)")
-                    }
-                    return .died(culprit: nil, phase: "running (malformed result)")
+                    return await abandon(phase: "running (malformed result)")
                 }
-                remaining = remaining.dropFirst()
+                inFlight[0].remaining = current.remaining.dropFirst()
                 await state.recordPass(
-                    batch: item.batch, program: program, votes: votes, errors: message["e"] as? Int ?? 0,
+                    batch: current.item.batch, program: program, votes: votes, errors: message["e"] as? Int ?? 0,
                     timeouts: message["t"] as? Int ?? 0, invalid: message["x"] as? Int ?? 0,
                     stopped: message["stop"] as? Bool ?? false, message: message["msg"] as? String)
             }
             liveness.touch(limit: nil)
+            return .finished
         }
-        return .finished
+    }
+
+    /// The batch message for a work item: its rows' texts and the programs to run on them.
+    private func batchLine(_ item: WorkItem) async -> [UInt8] {
+        let rows = await state.rows(of: item.batch)
+        var line: [UInt8] = []
+        line.reserveCapacity(rows.count * 96 + 64)
+        line.append(contentsOf: Array("{\"op\":\"batch\",\"b\":\(item.batch),\"run\":".utf8))
+        JSONText.appendInts(item.programs, to: &line)
+        line.append(contentsOf: Array(",\"texts\":".utf8))
+        JSONText.appendArray(texts[rows], to: &line)
+        line.append(contentsOf: [0x7D, 0x0A])
+        return line
     }
 
     private func write(_ bytes: [UInt8], _ writer: StandardInputWriter) async -> Bool {

@@ -1,0 +1,128 @@
+// Throughput of the sandboxed applier against a plain single-process Python loop over the same
+// programs and texts, measured in the same run. Build and run with scripts/benchmark-apply.
+import Engine
+import Foundation
+
+func argument(_ name: String) -> String? {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+let repository = URL(fileURLWithPath: argument("--repo") ?? FileManager.default.currentDirectoryPath)
+let target = Int(argument("--texts") ?? "") ?? 200_000
+let workerCounts = (argument("--workers") ?? "1,2").split(separator: ",").compactMap { Int($0) }
+let rounds = max(1, Int(argument("--rounds") ?? "") ?? 3)
+let programsFolder = repository.appendingPathComponent(argument("--programs") ?? "examples/programs/youtube")
+
+// Texts: youtube train (shared datasets) repeated to the target count; the demo dataset when absent.
+let shared = URL(fileURLWithPath: argument("--data") ?? repository.deletingLastPathComponent().appendingPathComponent("shared/datasets").path)
+var base: [String]
+var source: String
+if let youtube = try? WrenchLoader.load(folder: shared.appendingPathComponent("youtube"), name: "youtube") {
+    base = try youtube.split(.train).texts
+    source = "youtube train (\(base.count) texts)"
+} else {
+    let demo = try CustomDatasetLoader.load(folder: repository.appendingPathComponent("datasets/demo"))
+    base = try demo.split(.train).texts
+    source = "demo train (\(base.count) texts; ../shared/datasets absent)"
+}
+var texts: [String] = []
+texts.reserveCapacity(target)
+while texts.count < target { texts.append(contentsOf: base.prefix(target - texts.count)) }
+let programs = try ProgramStore.programs(under: programsFolder)
+let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+
+// Reference: the same functions called in one plain Python loop; only the loop is timed.
+let referenceScript = """
+import json, sys, time, hashlib
+job = json.load(open(sys.argv[1]))
+functions = []
+for source in job["programs"]:
+    namespace = {}
+    exec(compile(source, "<program>", "exec"), namespace)
+    functions.append(namespace["label_function"])
+texts = job["texts"]
+start = time.perf_counter()
+columns = [[f(t) for t in texts] for f in functions]
+elapsed = time.perf_counter() - start
+digest = hashlib.sha256(",".join(",".join(map(str, c)) for c in columns).encode()).hexdigest()
+print(json.dumps({"seconds": elapsed, "digest": digest}))
+"""
+let jobFile = FileManager.default.temporaryDirectory.appendingPathComponent("apply-benchmark-\(UUID().uuidString).json")
+defer { try? FileManager.default.removeItem(at: jobFile) }
+try JSONSerialization.data(withJSONObject: ["programs": programs.map(\.source), "texts": texts]).write(to: jobFile)
+/// One timed run of the plain loop: (seconds, digest of its labels).
+func runReference() throws -> (Double, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python.hasPrefix("/") ? python : "/usr/bin/env")
+    process.arguments = (python.hasPrefix("/") ? [] : [python]) + ["-c", referenceScript, jobFile.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard let reference = try JSONSerialization.jsonObject(with: output) as? [String: Any],
+          let seconds = reference["seconds"] as? Double, let digest = reference["digest"] as? String else {
+        fatalError("reference run failed")
+    }
+    return (seconds, digest)
+}
+
+/// One run of the sandboxed applier: (seconds, labels).
+func runApplier(workers: Int) async throws -> (Double, LabelMatrix) {
+    var settings = SandboxSettings.defaults
+    settings.workers = workers
+    let started = ContinuousClock.now
+    let outcome = try await ProgramApplier(settings: settings).apply(programs, to: texts, classCount: 2)
+    let elapsed = ContinuousClock.now - started
+    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, outcome.matrix)
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+func digest(_ matrix: LabelMatrix) throws -> String {
+    let text = (0..<matrix.columns).map { matrix.column($0).map(String.init).joined(separator: ",") }.joined(separator: ",")
+    let hasher = Process()
+    hasher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    hasher.arguments = ["sha256sum"]
+    let input = Pipe(), output = Pipe()
+    hasher.standardInput = input
+    hasher.standardOutput = output
+    try hasher.run()
+    input.fileHandleForWriting.write(Data(text.utf8))
+    try input.fileHandleForWriting.close()
+    let result = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    hasher.waitUntilExit()
+    return String(result.prefix(64))
+}
+
+let votes = Double(texts.count * programs.count)
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB")
+print("texts: \(texts.count) from \(source); programs: \(programs.count) from \(programsFolder.lastPathComponent); python: \(python)")
+print("rounds: \(rounds), interleaved (reference, then each worker count); figures are medians")
+var referenceTimes: [Double] = []
+var applierTimes: [Int: [Double]] = [:]
+var referenceDigest = ""
+var mismatches: Set<Int> = []
+for _ in 0..<rounds {
+    let (seconds, hash) = try runReference()
+    referenceTimes.append(seconds)
+    referenceDigest = hash
+    for workers in workerCounts {
+        let (seconds, matrix) = try await runApplier(workers: workers)
+        applierTimes[workers, default: []].append(seconds)
+        if try digest(matrix) != referenceDigest { mismatches.insert(workers) }
+    }
+}
+let referenceSeconds = median(referenceTimes)
+print(String(format: "reference (plain Python loop, 1 process): %.3f s, %.0f votes/s   runs: %@", referenceSeconds, votes / referenceSeconds,
+             referenceTimes.map { String(format: "%.2f", $0) }.joined(separator: " ")))
+for workers in workerCounts {
+    let times = applierTimes[workers] ?? []
+    let seconds = median(times)
+    print(String(format: "sandboxed applier, %d worker%@: %.3f s, %.0f votes/s, %.2f× the reference   runs: %@%@",
+                 workers, workers == 1 ? "" : "s", seconds, votes / seconds, referenceSeconds / seconds,
+                 times.map { String(format: "%.2f", $0) }.joined(separator: " "),
+                 mismatches.contains(workers) ? "  (LABELS DIFFER FROM THE REFERENCE)" : ""))
+}
