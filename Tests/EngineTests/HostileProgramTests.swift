@@ -36,6 +36,10 @@ import TestSupport
         ("swallows_timeout", "def label_function(t):\n    n = 0\n    while True:\n        try:\n            while True:\n                n += 1\n        except BaseException:\n            n = 0\n"),
         ("patch_shared_module", "import re\nre.search = lambda *a, **k: None\ndef label_function(t):\n    return 1\n"),
         ("formatter_escape", "import string\ndef label_function(t):\n    return string.Formatter().get_field('0.__class__', (t,), {}) and 1\n"),
+        ("self_alias_patch", "import json\ndef label_function(t):\n    self = json.JSONDecoder\n    self.decode = None\n    return 1\n"),
+        ("forward_ref_eval", "import typing\ndef label_function(t):\n    return typing.ForwardRef('1')._evaluate({}, {}, frozenset())\n"),
+        ("type_hints_eval", "import typing\ndef probe(x: 'len(\"abc\")'):\n    pass\ndef label_function(t):\n    return typing.get_type_hints(probe) and 1\n"),
+        ("shared_decimal_context", "import decimal\ndecimal.setcontext(decimal.Context(prec=1))\ndef label_function(t):\n    return 1\n"),
         ("c_level_stall", "import itertools\ndef label_function(t):\n    return sum(itertools.repeat(1, 10 ** 13)) % 2\n"),
     ]
 
@@ -79,6 +83,11 @@ import TestSupport
         #expect(report["syntax_error"]?.loadError?.contains("SyntaxError") == true)
         // A program may not change shared modules (that would change the votes of programs using them).
         #expect(report["patch_shared_module"]?.loadError?.contains("assigning to attribute search") == true)
+        #expect(report["self_alias_patch"]?.loadError?.contains("assigning to attribute decode") == true)
+        #expect(report["forward_ref_eval"]?.loadError?.contains("attribute _evaluate") == true)
+        #expect(report["type_hints_eval"]?.errors == texts.count)
+        #expect(report["type_hints_eval"]?.firstError?.contains("get_type_hints") == true)
+        #expect(report["shared_decimal_context"]?.loadError?.contains("setcontext") == true)
         // Formatter hands out attributes by string; it is not exposed.
         #expect(report["formatter_escape"]?.errors == texts.count)
         #expect(report["formatter_escape"]?.firstError?.contains("Formatter") == true)

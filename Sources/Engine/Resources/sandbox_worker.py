@@ -87,8 +87,19 @@ REMOVED_BUILTINS = (
     "vars", "getattr", "setattr", "delattr", "memoryview", "__loader__", "__spec__", "copyright", "credits",
     "license", "__debug__",
 )
-# Public names that still hand out arbitrary attributes by string (string.Formatter.get_field).
-HIDDEN_NAMES = {("string", "Formatter")}
+# Public names that hand out attributes by string, evaluate text, or change state other programs share.
+HIDDEN_NAMES = {
+    ("string", "Formatter"),              # get_field resolves "0.__class__..." strings
+    ("typing", "get_type_hints"),         # evaluates string annotations
+    ("typing", "ForwardRef"),
+    ("decimal", "setcontext"),            # the decimal context is shared by every program in a worker
+    ("decimal", "DefaultContext"),
+    ("calendar", "setfirstweekday"),
+}
+# Kinds of module attributes a program may see: classes, functions and immutable values.
+# Other objects (shared mutable instances) stay hidden.
+EXPOSED_KINDS = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType, int, float, complex, str,
+                 bytes, bool, tuple, frozenset, type(None))
 # Attribute names that lead from ordinary objects to frames, code and globals.
 BLOCKED_ATTRIBUTES = {
     "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await", "ag_frame", "ag_code", "ag_await",
@@ -113,11 +124,13 @@ def check_source(tree):
             if node.level or node.module not in ALLOWED_MODULES:
                 return "line %d: import from %s is not allowed" % (node.lineno, node.module or ".")
         elif isinstance(node, ast.Attribute):
-            if (is_dunder(node.attr) and node.attr not in ALLOWED_DUNDERS) or node.attr in BLOCKED_ATTRIBUTES:
+            # Private and dunder attributes lead to internals (typing.ForwardRef._evaluate evaluates text).
+            if (node.attr.startswith("_") and node.attr not in ALLOWED_DUNDERS) or node.attr in BLOCKED_ATTRIBUTES:
                 return "line %d: access to attribute %s is not allowed" % (node.lineno, node.attr)
-            # Changing attributes of modules or shared classes would change other programs' votes.
-            if not isinstance(node.ctx, ast.Load) and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
-                return "line %d: assigning to attribute %s is not allowed (only self.<name>)" % (node.lineno, node.attr)
+            # Programs in a worker share classes and modules: changing an attribute of one would change
+            # other programs' votes, so labeling programs assign to no attribute at all.
+            if not isinstance(node.ctx, ast.Load):
+                return "line %d: assigning to attribute %s is not allowed in a labeling program" % (node.lineno, node.attr)
         elif isinstance(node, ast.Name):
             if is_dunder(node.id) and node.id not in ALLOWED_DUNDERS:
                 return "line %d: use of %s is not allowed" % (node.lineno, node.id)
@@ -154,7 +167,9 @@ def make_proxies(real):
                 if sub in real:
                     setattr(wrapper, key, proxy(sub))
                 continue
-            setattr(wrapper, key, value)
+            # typing's special forms (List, Optional, ...) are instances; they are immutable enough.
+            if isinstance(value, EXPOSED_KINDS) or name == "typing":
+                setattr(wrapper, key, value)
         return wrapper
 
     for name in ALLOWED_MODULES:

@@ -126,7 +126,8 @@ struct SandboxWorker {
         guard let startLine = try? JSONSerialization.data(withJSONObject: start), await write(Array(startLine) + [0x0A], writer) else {
             return .died(culprit: nil, phase: "starting")
         }
-        liveness.touch(limit: .seconds(max(10, Int(settings.callTimeoutSeconds * 5 + 2)) * max(1, load.count)))
+        // Start-up, then each program's load, may take this long without a message (loads have 5 budgets each).
+        liveness.touch(limit: .seconds(max(10, Int(settings.callTimeoutSeconds * 5 + 2))))
 
         // Start-up: hello, then one "loaded" per program, then ready.
         var pendingLoads = load[...]
@@ -139,7 +140,11 @@ struct SandboxWorker {
             if let hello = message["hello"] as? [String: Any] {
                 await state.recordHello(hello.mapValues { "\($0)" })
             } else if let id = message["loaded"] as? Int {
-                pendingLoads = pendingLoads.drop { $0 == id }
+                guard id == pendingLoads.first else {  // loads report in order; anything else breaks the protocol
+                    try? kill(group: pid)
+                    return .died(culprit: pendingLoads.first.map { .loading(program: $0) }, phase: "loading (malformed message)")
+                }
+                pendingLoads = pendingLoads.dropFirst()
                 await state.recordLoad(program: id, error: (message["ok"] as? Bool) == true ? nil : (message["error"] as? String ?? "failed to load"))
             } else if message["ready"] != nil {
                 break
