@@ -23,17 +23,13 @@ struct CommonOptions: ParsableArguments {
     var lfDir: String?
 
     func load() throws -> (AppConfig, AppPaths) {
-        do {
-            let config = try ConfigLoader.load(from: try ConfigLoader.locate(explicit: self.config))
-            return (config, AppPaths.resolve(config: config, dataDirFlag: dataDir, lfDirFlag: lfDir))
-        } catch let error as JSONReadError {
-            throw BadInput(error.description)
-        }
+        let config = try ConfigLoader.load(from: try ConfigLoader.locate(explicit: self.config))
+        return (config, AppPaths.resolve(config: config, dataDirFlag: dataDir, lfDirFlag: lfDir))
     }
 }
 
-/// Bad input: printed as one line on stderr, exit status 2.
-struct BadInput: Error, CustomStringConvertible {
+/// Bad input found by the command line itself: printed as one line on stderr, exit status 2.
+struct BadInput: InputError {
     let description: String
     init(_ description: String) { self.description = description }
 }
@@ -43,13 +39,7 @@ extension AsyncParsableCommand {
     func reportingBadInput(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let error as BadInput {
-            FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
-            throw ExitCode(2)
-        } catch let error as DatasetError {
-            FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
-            throw ExitCode(2)
-        } catch let error as ProgramStoreError {
+        } catch let error as any InputError {
             FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
             throw ExitCode(2)
         } catch let error as SandboxError {

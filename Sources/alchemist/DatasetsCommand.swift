@@ -78,16 +78,11 @@ struct DatasetsCommand: AsyncParsableCommand {
                 }
                 let bar = ProgressLine(label: "", enabled: isatty(2) != 0)
                 let fetcher = DatasetFetcher(baseURL: url, timeoutSeconds: config.fetch.timeoutSeconds)
-                do {
-                    let folder = try await fetcher.fetch(spec, into: paths.dataDir, replace: force) { progress in
-                        bar.update(Int(progress.received), Int(progress.expected ?? 0), label: "\(spec.name)/\(progress.file)")
-                    }
-                    bar.finish()
-                    print("fetched \(spec.name) into \(folder.path)")
-                } catch let error as FetchError {
-                    bar.finish()
-                    throw BadInput(error.description)
+                defer { bar.finish() }
+                let folder = try await fetcher.fetch(spec, into: paths.dataDir, replace: force) { progress in
+                    bar.update(Int(progress.received), Int(progress.expected ?? 0), label: "\(spec.name)/\(progress.file)")
                 }
+                print("fetched \(spec.name) into \(folder.path)")
             }
         }
     }
