@@ -3,7 +3,8 @@ import Engine
 import Foundation
 
 /// `alchemist` with no arguments. The full-screen interface is not built yet; until then this
-/// prints what is available and what to run.
+/// prints what is available, runs the bundled example programs on the demo dataset in the
+/// sandbox (offline, no key), and says what to run next.
 struct Overview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "overview", abstract: "Show datasets and next steps.")
 
@@ -20,9 +21,24 @@ struct Overview: AsyncParsableCommand {
                 let status = entry.isPresent ? "present" : (entry.fetchName != nil ? "absent (alchemist datasets fetch \(entry.name))" : "absent")
                 print("  \(entry.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.labels.joined(separator: "/")) — \(status)")
             }
-            print("\nTry:")
+            // The demo job: example programs of the project, applied in the sandbox to the synthetic demo data.
+            let examples = config.sourceFile.deletingLastPathComponent().appendingPathComponent("examples/programs/demo")
+            if FileManager.default.fileExists(atPath: examples.path), let demo = try? catalog.load("demo") {
+                let rows = try demo.split(.valid)
+                let programs = try ProgramStore.programs(under: examples)
+                let started = ContinuousClock.now
+                let outcome = try await ProgramApplier(settings: config.sandbox).apply(programs, to: rows.texts, classCount: demo.classCount)
+                let analysis = LabelMatrixAnalysis.analyze(outcome.matrix, gold: rows.labels)
+                let report = ApplyReport(dataset: demo, split: .valid, rows: rows, programs: programs, outcome: outcome,
+                                         statistics: analysis.programs, totals: analysis.totals,
+                                         seconds: (ContinuousClock.now - started).seconds)
+                print("\nDemo: the example programs in \(examples.path) applied in the sandbox:\n")
+                print(report.table())
+            }
+            print("Try:")
             print("  swift run alchemist datasets")
-            print("  swift run alchemist apply --dataset demo --lfs examples/programs/demo")
+            print("  swift run alchemist apply --dataset demo --lfs examples/programs/demo --split test --json")
+            print("  swift run alchemist apply --dataset youtube --lfs examples/programs/youtube --data-dir ../shared/datasets")
         }
     }
 }

@@ -94,6 +94,20 @@ func close(_ value: Any?, _ expected: Double) -> Bool {
     }
 }
 
+@Suite struct OverviewTests {
+    @Test func noArgumentsListsDatasetsAndRunsTheDemoOffline() throws {
+        let home = try TestEnvironment.temporaryFolder("home")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = try CommandRunner.locate().run([], environment: ["ALCHEMIST_HOME": home.path, "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": ""])
+        #expect(result.status == 0, "\(result.stderr)")
+        for name in ["youtube", "sms", "imdb", "yelp", "agnews", "medabs", "cancer", "reddit", "french", "finance", "demo"] {
+            #expect(result.stdout.contains(name))
+        }
+        #expect(result.stdout.contains("demo / valid: 100 rows, 5 programs"))
+        #expect(result.stdout.contains("all programs: coverage"))
+    }
+}
+
 @Suite struct FetchCommandTests {
     let cli: CommandRunner
 
