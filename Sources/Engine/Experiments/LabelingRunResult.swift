@@ -1,0 +1,53 @@
+import Foundation
+
+/// Mean and (population) standard deviation over seeded runs.
+public struct MeanStd: Sendable, Equatable, Codable {
+    public var mean: Double
+    public var std: Double
+
+    public init(_ values: [Double]) {
+        let count = Double(max(values.count, 1))
+        mean = values.reduce(0, +) / count
+        std = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count).squareRoot()
+    }
+}
+
+/// Accuracy and F1 (class 1 for two classes, else weighted) of one split over the runs.
+public struct SplitScores: Sendable, Equatable, Codable {
+    public var accuracy: MeanStd
+    public var f1: MeanStd
+
+    init(_ summaries: [MetricSummary]) {
+        accuracy = MeanStd(summaries.map(\.accuracy))
+        f1 = MeanStd(summaries.map(\.f1))
+    }
+}
+
+public struct ModelScores: Sendable, Equatable {
+    public var test: SplitScores
+    /// Nil when the valid split is absent or unlabeled.
+    public var valid: SplitScores?
+    /// Mean seconds per fit.
+    public var fitSeconds: Double
+    /// Per-class precision/recall on test of the run that was best on valid.
+    public var testPerClass: [ClassMetrics]
+}
+
+/// Everything a labeling run measured.
+public struct LabelingRunResult: Sendable {
+    public var dataset: String
+    public var programs: Int
+    public var programNames: [String]
+    public var runs: Int
+    public var coverage: [SplitName: Double]
+    /// Keyed by label model id, in the order run.
+    public var labelModels: [(id: String, scores: ModelScores)]
+    public var bestLabelModel: String
+    /// "f1" or "accuracy": how the best label model and run were chosen on valid.
+    public var selectionMetric: String
+    /// Train rows with at least one vote: the rows the end models learn from.
+    public var trainingRows: Int
+    public var endModels: [(id: String, scores: ModelScores)]
+    public var costUSD: Decimal
+    public var seconds: Double
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct LabelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label",
+        abstract: "Combine the programs' votes with label models, train end models on the result, report test scores.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Dataset name (see `alchemist datasets`).")
+    var dataset: String
+
+    @Option(help: "Folder (searched recursively) of labeling programs to apply.")
+    var lfs: String?
+
+    @Flag(name: .customLong("dataset-weak-labels"), help: "Use the votes of the dataset's own labeling functions (WRENCH weak_labels).")
+    var datasetWeakLabels = false
+
+    @Option(help: "Seeded runs per model.")
+    var runs = 5
+
+    @Option(name: .customLong("label-models"), help: "Comma-separated: mv,wmv,ds,snorkel,fs.")
+    var labelModels = LabelingRun.labelModelIDs.joined(separator: ",")
+
+    @Option(name: .customLong("end-models"), help: "Comma-separated: lr,mlp (empty for none).")
+    var endModels = LabelingRun.endModelIDs.joined(separator: ",")
+
+    @Flag(help: "Print one JSON object instead of the table.")
+    var json = false
+
+    @Option(help: "Sandbox worker processes (default: config.json; 0 = one per core).")
+    var workers: Int?
+
+    func run() async throws {
+        try await reportingBadInput {
+            let (config, paths) = try common.load()
+            guard (lfs != nil) != datasetWeakLabels else { throw BadInput("give either --lfs DIR or --dataset-weak-labels") }
+            guard runs >= 1 else { throw BadInput("--runs: must be at least 1") }
+            let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
+            let log = ProgressLine(label: "", enabled: isatty(2) != 0)
+            var plan = LabelingRun()
+            plan.runs = runs
+            plan.labelModels = labelModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            plan.endModels = endModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            for id in plan.labelModels { _ = try LabelingRun.makeLabelModel(id) }
+            for id in plan.endModels { _ = try LabelingRun.makeEndModel(id) }
+            guard !plan.labelModels.isEmpty else { throw BadInput("--label-models: name at least one") }
+
+            var matrices: [SplitName: LabelMatrix] = [:]
+            var names: [String] = []
+            var cost = Decimal(0)
+            var provenance = (mode: "wrench", prior: String?.none, model: "human")
+            if datasetWeakLabels {
+                for (split, rows) in data.splits {
+                    guard let votes = rows.weakLabels else {
+                        throw BadInput("\(data.name) has no weak_labels in its \(split.rawValue) split; use --lfs")
+                    }
+                    matrices[split] = LabelMatrix(rows: votes)
+                }
+                names = (0..<(matrices[.train]?.columns ?? 0)).map { "LF\($0 + 1)" }
+            } else if let lfs {
+                let programs = try ProgramStore.programs(under: URL(fileURLWithPath: lfs))
+                guard !programs.isEmpty else { throw BadInput("\(lfs): no .py labeling programs found") }
+                names = programs.map(\.name)
+                cost = programs.reduce(Decimal(0)) { $0 + ($1.cost ?? 0) }
+                if let metadata = programs.first?.metadata {
+                    provenance = (metadata.mode, metadata.prior, metadata.codeModel)
+                } else {
+                    provenance = ("handwritten", nil, "none")
+                }
+                var settings = config.sandbox
+                if let workers { settings.workers = workers }
+                InterruptHandler.install()
+                let applier = ProgramApplier(settings: settings)
+                for split in SplitName.allCases {
+                    guard let rows = data.splits[split] else { continue }
+                    let outcome = try await applier.apply(programs, to: rows.texts, classCount: data.classCount) { done, total in
+                        log.update(done, total, label: "applying \(programs.count) programs to \(split.rawValue)")
+                    }
+                    matrices[split] = outcome.matrix
+                }
+                log.finish()
+            }
+            let result = try plan.run(dataset: data, programNames: names, matrices: matrices, cost: cost) { step in
+                log.update(1, 2, label: step)
+            }
+            log.finish()
+            let file = try ExperimentLog(folder: paths.expLogDir).record(result, mode: provenance.mode, prior: provenance.prior, model: provenance.model)
+            if json {
+                print(try LabelReport.json(result, logFile: file))
+            } else {
+                print(ExperimentLog.text(result, mode: provenance.mode, prior: provenance.prior, model: provenance.model, date: Date()))
+                print("log: \(file.path)\nresults: \(ExperimentLog(folder: paths.expLogDir).resultsFile.path)")
+            }
+        }
+    }
+}
+
+/// The JSON object of `alchemist label --json`.
+enum LabelReport {
+    static func json(_ result: LabelingRunResult, logFile: URL) throws -> String {
+        func pair(_ value: MeanStd) -> [String: Double] { ["mean": value.mean, "std": value.std] }
+        func split(_ scores: SplitScores) -> [String: Any] { ["accuracy": pair(scores.accuracy), "f1": pair(scores.f1)] }
+        func model(_ scores: ModelScores) -> [String: Any] {
+            var object: [String: Any] = ["test": split(scores.test), "fit_seconds": scores.fitSeconds]
+            if let valid = scores.valid { object["valid"] = split(valid) }
+            object["test_per_class"] = scores.testPerClass.map {
+                ["class": $0.label, "precision": $0.precision, "recall": $0.recall, "f1": $0.f1, "support": $0.support] as [String: Any]
+            }
+            return object
+        }
+        var coverage: [String: Double] = [:]
+        for (name, value) in result.coverage { coverage[name.rawValue] = value }
+        let object: [String: Any] = [
+            "dataset": result.dataset,
+            "programs": result.programs,
+            "runs": result.runs,
+            "coverage": coverage,
+            "label_models": Dictionary(uniqueKeysWithValues: result.labelModels.map { ($0.id, model($0.scores)) }),
+            "best_label_model": result.bestLabelModel,
+            "selection_metric": result.selectionMetric,
+            "training_rows": result.trainingRows,
+            "end_models": Dictionary(uniqueKeysWithValues: result.endModels.map { ($0.id, model($0.scores)) }),
+            "cost_usd": NSDecimalNumber(decimal: result.costUSD).doubleValue,
+            "seconds": result.seconds,
+            "log": logFile.path,
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
