@@ -10,8 +10,8 @@ import Foundation
 ///
 /// **Moment estimator (abstains).** As FlyingSquid does when abstentions are allowed, M_ij is computed
 /// only over the rows where *both* programs vote: M_ij = (co-votes − 2·disagreements) / co-votes.
-/// One pass over the matrix counts co-votes and disagreements for every pair (flat arrays, no per-row
-/// allocation).
+/// One pass over the matrix fills per-program row bitsets (flat arrays, no per-row allocation); co-votes
+/// and disagreements of every pair are then popcounts over 64-row words.
 ///
 /// **Triplets.** For any other pair (j, k), a_i² = M_ij M_ik / M_jk. Rather than averaging these noisy
 /// ratios (a near-zero M_jk makes one ratio explode), the estimate pools every usable pair (j, k) —
@@ -156,46 +156,54 @@ public struct FlyingSquid: LabelModel {
     // MARK: - Estimation
 
     /// Co-vote counts per pair (i < j, at i*m+j) and disagreement counts: for two classes one array
-    /// (i*m+j); for more, per class c the rows where exactly one of the two votes c (c*m*m + i*m+j).
+    /// (i*m+j); for more, per class c the rows where both vote and exactly one votes c (c*m*m + i*m+j).
+    ///
+    /// One pass over the matrix sets bits in per-program row bitsets ("votes", and "votes class c");
+    /// each pair's counts are then popcounts of ANDs/XORs of 64-row words, so the per-pair work is
+    /// rows/64 word operations rather than one branch per row.
     static func pairCounts(_ matrix: LabelMatrix, classCount: Int) -> (coVotes: [Int], disagreements: [Int]) {
         let m = matrix.columns
-        var coVotes = [Int](repeating: 0, count: m * m)
-        var disagreements = [Int](repeating: 0, count: classCount == 2 ? m * m : classCount * m * m)
-        var columns = [Int](repeating: 0, count: m)
-        var values = [Int32](repeating: 0, count: m)
+        let mm = m * m
+        let words = (matrix.rows + 63) / 64
+        // Tracked classes: class 1 alone for two classes (disagreeing co-votes differ on it), else all.
+        let tracked = classCount == 2 ? 1 : classCount
+        var voted = [UInt64](repeating: 0, count: m * words)
+        var votedClass = [UInt64](repeating: 0, count: tracked * m * words)
         matrix.values.withUnsafeBufferPointer { votes in
-            coVotes.withUnsafeMutableBufferPointer { co in
-                disagreements.withUnsafeMutableBufferPointer { dis in
-                    columns.withUnsafeMutableBufferPointer { cols in
-                        values.withUnsafeMutableBufferPointer { vals in
-                            let mm = m * m
-                            for row in 0..<matrix.rows {
-                                var voting = 0
-                                let start = row * m
-                                for i in 0..<m where votes[start + i] >= 0 {
-                                    cols[voting] = i
-                                    vals[voting] = votes[start + i]
-                                    voting += 1
-                                }
-                                guard voting >= 2 else { continue }
-                                for p in 0..<(voting - 1) {
-                                    let rowBase = cols[p] * m
-                                    let vp = vals[p]
-                                    for q in (p + 1)..<voting {
-                                        let index = rowBase + cols[q]
-                                        co[index] += 1
-                                        let vq = vals[q]
-                                        if vp != vq {
-                                            if classCount == 2 {
-                                                dis[index] += 1
-                                            } else {
-                                                dis[Int(vp) * mm + index] += 1
-                                                dis[Int(vq) * mm + index] += 1
-                                            }
-                                        }
-                                    }
-                                }
+            voted.withUnsafeMutableBufferPointer { v in
+                votedClass.withUnsafeMutableBufferPointer { c in
+                    for row in 0..<matrix.rows {
+                        let word = row >> 6
+                        let bit = UInt64(1) << UInt64(row & 63)
+                        let start = row * m
+                        for i in 0..<m {
+                            let vote = Int(votes[start + i])
+                            guard vote >= 0 else { continue }
+                            v[i * words + word] |= bit
+                            let slot = classCount == 2 ? (vote == 1 ? 0 : -1) : vote
+                            if slot >= 0 { c[(slot * m + i) * words + word] |= bit }
+                        }
+                    }
+                }
+            }
+        }
+        var coVotes = [Int](repeating: 0, count: mm)
+        var disagreements = [Int](repeating: 0, count: tracked * mm)
+        voted.withUnsafeBufferPointer { v in
+            votedClass.withUnsafeBufferPointer { c in
+                for i in 0..<m {
+                    for j in (i + 1)..<m {
+                        let vi = i * words, vj = j * words
+                        var both = 0
+                        for w in 0..<words { both += (v[vi + w] & v[vj + w]).nonzeroBitCount }
+                        coVotes[i * m + j] = both
+                        for slot in 0..<tracked {
+                            let ci = (slot * m + i) * words, cj = (slot * m + j) * words
+                            var differ = 0
+                            for w in 0..<words {
+                                differ += (v[vi + w] & v[vj + w] & (c[ci + w] ^ c[cj + w])).nonzeroBitCount
                             }
+                            disagreements[slot * mm + i * m + j] = differ
                         }
                     }
                 }
