@@ -1,0 +1,43 @@
+/// Majority vote: each row's probabilities are its vote counts per class, normalised.
+///
+/// Tied counts give equal probabilities, so the caller's `TieBreakPolicy` decides the class.
+/// Rows where every program abstains get the class prior (validation frequencies, else uniform).
+public struct MajorityVote: LabelModel {
+    public let id = "mv"
+    public private(set) var classCount = 0
+    public private(set) var programCount = 0
+    /// Probabilities given to all-abstain rows.
+    public private(set) var prior: [Double] = []
+
+    public init() {}
+
+    public mutating func fit(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
+        try LabelModelInput.validate(matrix, classCount: classCount, validation: validation)
+        self.classCount = classCount
+        programCount = matrix.columns
+        prior = LabelModelInput.prior(classCount: classCount, validation: validation)
+    }
+
+    public func predictProbabilities(_ matrix: LabelMatrix) throws -> ProbabilityMatrix {
+        try LabelModelInput.checkFitted(matrix, classCount: classCount, programCount: programCount, model: id)
+        return Self.probabilities(matrix, classCount: classCount, prior: prior)
+    }
+
+    /// Normalised vote counts per row; `prior` for all-abstain rows. Votes must already be in range.
+    static func probabilities(_ matrix: LabelMatrix, classCount: Int, prior: [Double]) -> ProbabilityMatrix {
+        var result = ProbabilityMatrix(rows: matrix.rows, classes: classCount)
+        var counts = [Double](repeating: 0, count: classCount)
+        for row in 0..<matrix.rows {
+            for label in 0..<classCount { counts[label] = 0 }
+            var total = 0.0
+            for vote in matrix.row(row) where vote >= 0 {
+                counts[Int(vote)] += 1
+                total += 1
+            }
+            for label in 0..<classCount {
+                result[row, label] = total > 0 ? counts[label] / total : prior[label]
+            }
+        }
+        return result
+    }
+}
