@@ -7,8 +7,9 @@ public struct MeanStd: Sendable, Equatable, Codable {
 
     public init(_ values: [Double]) {
         let count = Double(max(values.count, 1))
-        mean = values.reduce(0, +) / count
-        std = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count).squareRoot()
+        let average = values.reduce(0, +) / count
+        mean = average
+        std = (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / count).squareRoot()
     }
 }
 

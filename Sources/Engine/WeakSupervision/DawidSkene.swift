@@ -23,7 +23,9 @@ import Foundation
 public struct DawidSkene: LabelModel {
     public let id = "ds"
 
-    /// Whether an abstain is information about the class (see the type's notes).
+    /// Whether an abstain is information about the class (see the type's notes). The default,
+    /// `.observed`, suits programs that vote one class only (most LLM-written and WRENCH programs):
+    /// with abstains ignored their votes carry no information about the class.
     public enum Abstains: Sendable, Equatable {
         case ignored, observed
     }
@@ -47,7 +49,7 @@ public struct DawidSkene: LabelModel {
     /// Probabilities given to all-abstain rows.
     public private(set) var abstainPrior: [Double] = []
 
-    public init(smoothing: Double = 1, maxIterations: Int = 100, tolerance: Double = 1e-6, abstains: Abstains = .ignored) {
+    public init(smoothing: Double = 1, maxIterations: Int = 100, tolerance: Double = 1e-6, abstains: Abstains = .observed) {
         self.abstains = abstains
         self.smoothing = smoothing
         self.maxIterations = maxIterations
