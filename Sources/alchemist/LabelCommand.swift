@@ -30,6 +30,9 @@ struct LabelCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
+    @Option(name: .customLong("feature-bits"), help: "The end models' text features hash into 2^N columns.")
+    var featureBits = 18
+
     @Option(help: "Sandbox worker processes (default: config.json; 0 = one per core).")
     var workers: Int?
 
@@ -40,8 +43,10 @@ struct LabelCommand: AsyncParsableCommand {
             guard runs >= 1 else { throw BadInput("--runs: must be at least 1") }
             let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
             let log = ProgressLine(label: "", enabled: isatty(2) != 0)
+            guard (8...24).contains(featureBits) else { throw BadInput("--feature-bits: expected 8…24") }
             var plan = LabelingRun()
             plan.runs = runs
+            plan.featureBits = featureBits
             plan.labelModels = labelModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             plan.endModels = endModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             for id in plan.labelModels { _ = try LabelingRun.makeLabelModel(id) }
