@@ -58,6 +58,20 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("exp_log/demo/handwritten_none.txt").path))
     }
 
+    @Test func aTestSplitWithoutLabelsIsRefusedForMetrics() throws {
+        let data = try TestEnvironment.temporaryFolder("unlabeled")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let folder = data.appendingPathComponent("tickets")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(#"{"name": "tickets", "description": "Urgent or routine.", "classes": ["routine", "urgent"]}"#.utf8)
+            .write(to: folder.appendingPathComponent("dataset.json"))
+        try Data("text,label\nserver down now,urgent\nprinter toner please,routine\n".utf8).write(to: folder.appendingPathComponent("train.csv"))
+        try Data("text,label\nvpn broken,\nnew mouse,\n".utf8).write(to: folder.appendingPathComponent("test.csv"))
+        let result = try cli.run(["label", "--dataset", "tickets", "--lfs", "examples/programs/demo", "--data-dir", data.path, "--runs", "1"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("test split of tickets has unlabeled rows"), "\(result.stderr)")
+    }
+
     @Test func badInputIsRefusedWithStatusTwo() throws {
         let empty = try TestEnvironment.temporaryFolder("empty")
         defer { try? FileManager.default.removeItem(at: empty) }
