@@ -31,6 +31,7 @@ let package = Package(
             dependencies: ["Engine", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "ApplyBenchmark", dependencies: ["Engine"], path: "Benchmarks/ApplyBenchmark"),
+        .executableTarget(name: "LabelModelBenchmark", dependencies: ["Engine"], path: "Benchmarks/LabelModelBenchmark"),
         .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport", exclude: ["serve_files.py"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["alchemist", "TestSupport"]),

@@ -1,0 +1,71 @@
+// Fit and predict times of the label models on the WRENCH youtube and sms weak labels and on a
+// synthetic 1,000,000 × 20 matrix. Build and run with scripts/benchmark-label-models.
+// Reference in the same run: one pass that only counts votes per row (the least any label model
+// must do), so the ratios show each model's cost in units of "reading the matrix once".
+import Engine
+import Foundation
+
+func argument(_ name: String) -> String? {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+/// Planted binary votes: 20 programs with accuracies 0.55–0.95 and coverages 0.2–0.9.
+func synthetic(rows: Int, programs: Int) -> LabelMatrix {
+    var generator = SplitMix64(seed: 2024)
+    var matrix = LabelMatrix(rows: rows, columns: programs)
+    let accuracy = (0..<programs).map { 0.55 + 0.4 * Double($0) / Double(max(programs - 1, 1)) }
+    let coverage = (0..<programs).map { 0.2 + 0.7 * Double(($0 * 7) % programs) / Double(max(programs - 1, 1)) }
+    func unit() -> Double { Double(generator.next() >> 11) / Double(1 << 53) }
+    for row in 0..<rows {
+        let truth = Int(generator.next() & 1)
+        for program in 0..<programs where unit() < coverage[program] {
+            matrix[row, program] = unit() < accuracy[program] ? truth : 1 - truth
+        }
+    }
+    return matrix
+}
+
+let rounds = max(1, Int(argument("--rounds") ?? "") ?? 3)
+let rows = Int(argument("--rows") ?? "") ?? 1_000_000
+var cases: [(name: String, matrix: LabelMatrix)] = []
+let shared = URL(fileURLWithPath: argument("--data") ?? "../shared/datasets")
+for name in ["youtube", "sms"] {
+    if let dataset = try? WrenchLoader.load(folder: shared.appendingPathComponent(name), name: name),
+       let votes = try dataset.split(.train).weakLabels {
+        cases.append(("\(name) train (\(votes.count) × \(votes.first?.count ?? 0))", LabelMatrix(rows: votes)))
+    }
+}
+cases.append(("synthetic \(rows) × 20", synthetic(rows: rows, programs: 20)))
+
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; medians of \(rounds) rounds; fit and predict on the same matrix")
+for (name, matrix) in cases {
+    let reference = median((0..<rounds).map { _ in
+        seconds {
+            var voted = 0
+            for row in 0..<matrix.rows where matrix.row(row).contains(where: { $0 >= 0 }) { voted += 1 }
+            precondition(voted >= 0)
+        }
+    })
+    print("\n\(name): reference pass (count votes per row) \(String(format: "%.4f", reference)) s")
+    for id in LabelingRun.labelModelIDs {
+        var fits: [Double] = [], predictions: [Double] = []
+        for round in 0..<rounds {
+            var model = try LabelingRun.makeLabelModel(id)
+            fits.append(try seconds { try model.fit(matrix, classCount: 2, validation: nil, seed: UInt64(round)) })
+            predictions.append(try seconds { _ = try model.predict(matrix) })
+        }
+        print("  " + id.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "fit %8.4f s (%6.1f× the pass)   predict %8.4f s (%6.1f×)", median(fits), median(fits) / reference,
+                     median(predictions), median(predictions) / reference))
+    }
+}
