@@ -48,6 +48,9 @@ public struct DawidSkene: LabelModel {
     public private(set) var iterations = 0
     /// Probabilities given to all-abstain rows.
     public private(set) var abstainPrior: [Double] = []
+    /// Logarithms of `classPrior` and of `confusion` (flat: program, class, response), kept by the M-step.
+    private var logPrior: [Double] = []
+    private var logConfusion: [Double] = []
 
     public init(smoothing: Double = 1, maxIterations: Int = 100, tolerance: Double = 1e-6, abstains: Abstains = .observed) {
         self.abstains = abstains
@@ -140,14 +143,38 @@ public struct DawidSkene: LabelModel {
             }
         }
         confusion = counts
+        logPrior = classPrior.map { log($0) }
+        logConfusion = counts.flatMap { $0.map { log($0) } }
     }
 
-    /// E-step: posteriors of every row with votes from the current parameters.
+    /// E-step: posteriors of every row with votes from the current parameters. Works from the
+    /// log tables of the last M-step and allocates nothing per row (this loop is most of EM's time).
     private func expect(_ votes: Votes, into posterior: inout [Double]) {
-        let k = classCount
-        for row in 0..<votes.rowCount {
-            let pairs = votes.range(row).map { (votes.programs[$0], votes.labels[$0]) }
-            rowPosterior(pairs, into: &posterior[(row * k)..<((row + 1) * k)])
+        let k = classCount, w = responseCount, block = k * w
+        logConfusion.withUnsafeBufferPointer { table in
+            votes.programs.withUnsafeBufferPointer { programs in
+                votes.labels.withUnsafeBufferPointer { labels in
+                    posterior.withUnsafeMutableBufferPointer { out in
+                        for row in 0..<votes.rowCount {
+                            let base = row * k
+                            let range = votes.range(row)
+                            var top = -Double.infinity
+                            for label in 0..<k {
+                                var score = logPrior[label]
+                                for index in range { score += table[programs[index] * block + label * w + labels[index]] }
+                                out[base + label] = score
+                                top = max(top, score)
+                            }
+                            var total = 0.0
+                            for label in 0..<k {
+                                out[base + label] = exp(out[base + label] - top)
+                                total += out[base + label]
+                            }
+                            for label in 0..<k { out[base + label] /= total }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -155,8 +182,8 @@ public struct DawidSkene: LabelModel {
     private func rowPosterior(_ pairs: [(Int, Int)], into out: inout ArraySlice<Double>) {
         let k = classCount, w = responseCount, start = out.startIndex
         for label in 0..<k {
-            var score = log(classPrior[label])
-            for (program, response) in pairs { score += log(confusion[program][label * w + response]) }
+            var score = logPrior[label]
+            for (program, response) in pairs { score += logConfusion[program * k * w + label * w + response] }
             out[start + label] = score
         }
         let top = out.max() ?? 0
