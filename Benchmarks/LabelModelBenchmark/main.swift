@@ -46,7 +46,13 @@ for name in ["youtube", "sms"] {
         cases.append(("\(name) train (\(votes.count) × \(votes.first?.count ?? 0))", LabelMatrix(rows: votes)))
     }
 }
-cases.append(("synthetic \(rows) × 20", synthetic(rows: rows, programs: 20)))
+let syntheticMatrix = synthetic(rows: rows, programs: 20)
+cases.append(("synthetic \(rows) × 20", syntheticMatrix))
+// --export FILE: the synthetic matrix as raw int8 (row-major), for timing reference tools on the same votes.
+if let export = argument("--export") {
+    try Data(syntheticMatrix.values.map { UInt8(bitPattern: Int8($0)) }).write(to: URL(fileURLWithPath: export))
+    print("wrote \(export) (\(rows) × 20, int8)")
+}
 
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; medians of \(rounds) rounds; fit and predict on the same matrix")
 for (name, matrix) in cases {
