@@ -33,6 +33,9 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(name: .customLong("feature-bits"), help: "The end models' text features hash into 2^N columns.")
     var featureBits = 18
 
+    @Option(help: "Rows without any vote, when scoring label models: prior (the majority class) or uniform (a seeded random class, as snorkel and WRENCH do).")
+    var uncovered = "prior"
+
     @Option(help: "Sandbox worker processes (default: config.json; 0 = one per core).")
     var workers: Int?
 
@@ -47,6 +50,10 @@ struct LabelCommand: AsyncParsableCommand {
             var plan = LabelingRun()
             plan.runs = runs
             plan.featureBits = featureBits
+            guard let policy = LabelingRun.UncoveredRows(rawValue: uncovered) else {
+                throw BadInput("--uncovered: expected prior or uniform, found \"\(uncovered)\"")
+            }
+            plan.uncovered = policy
             plan.labelModels = labelModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             plan.endModels = endModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             for id in plan.labelModels { _ = try LabelingRun.makeLabelModel(id) }

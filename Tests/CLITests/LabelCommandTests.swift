@@ -82,6 +82,7 @@ import TestSupport
             (["label", "--dataset", "demo", "--lfs", empty.path], "no .py labeling programs"),
             (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--label-models", "mv,magic"], "unknown label model \"magic\""),
             (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--end-models", "svm"], "unknown end model \"svm\""),
+            (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--uncovered", "maybe"], "--uncovered"),
         ]
         for (arguments, needle) in cases {
             let result = try cli.run(arguments)

@@ -11,6 +11,15 @@ public struct LabelingRun: Sendable {
     public var endModels = LabelingRun.endModelIDs
     /// 2^featureBits hashed TF-IDF columns for the end models.
     public var featureBits = 18
+    /// What rows without any vote are predicted as when scoring label models.
+    public var uncovered = UncoveredRows.prior
+
+    /// Rows on which every program abstains: every label model gives them the class prior, which
+    /// predicts the majority class. snorkel and WRENCH instead treat them as a uniform tie and
+    /// break it at random; `.uniform` does the same, for comparisons with their figures.
+    public enum UncoveredRows: String, Sendable, CaseIterable {
+        case prior, uniform
+    }
 
     public init() {}
 
@@ -72,11 +81,11 @@ public struct LabelingRun: Sendable {
                 try model.fit(trainVotes, classCount: k, validation: validation, seed: UInt64(run))
                 fitTime += (ContinuousClock.now - fitStart).seconds
                 let tieBreak = TieBreakPolicy.random(seed: UInt64(run))
-                let testSummary = try Metrics.summary(predicted: try model.predict(testVotes, tieBreak: tieBreak), gold: testGold, classCount: k)
+                let testSummary = try Metrics.summary(predicted: try predict(model, testVotes, tieBreak), gold: testGold, classCount: k)
                 testSummaries.append(testSummary)
                 var runScore = score(testSummary)  // without valid labels, runs are compared on nothing better
                 if let validation {
-                    let validSummary = try Metrics.summary(predicted: try model.predict(validation.matrix, tieBreak: tieBreak),
+                    let validSummary = try Metrics.summary(predicted: try predict(model, validation.matrix, tieBreak),
                                                            gold: validation.labels, classCount: k)
                     validSummaries.append(validSummary)
                     runScore = score(validSummary)
@@ -136,6 +145,17 @@ public struct LabelingRun: Sendable {
             dataset: dataset.name, programs: trainVotes.columns, programNames: programNames, runs: runs, coverage: coverage,
             labelModels: labelResults, bestLabelModel: best.id, selectionMetric: selection, trainingRows: covered.count,
             endModels: endResults, costUSD: cost, seconds: (ContinuousClock.now - started).seconds)
+    }
+
+    /// The model's predictions, with rows that have no vote handled as `uncovered` says.
+    func predict(_ model: any LabelModel, _ votes: LabelMatrix, _ tieBreak: TieBreakPolicy) throws -> [Int] {
+        var probabilities = try model.predictProbabilities(votes)
+        if uncovered == .uniform {
+            for row in 0..<votes.rows where !votes.row(row).contains(where: { $0 >= 0 }) {
+                for label in 0..<probabilities.classes { probabilities[row, label] = 1 / Double(probabilities.classes) }
+            }
+        }
+        return probabilities.argmax(tieBreak: tieBreak)
     }
 
     /// F1 for two-class tasks whose minority class is under 30 % of valid (sms-like), else accuracy.
