@@ -26,18 +26,7 @@ import TestSupport
         return (matrix, truth)
     }
 
-    static func majorityVote(_ matrix: LabelMatrix, classes: Int) -> [Int] {
-        (0..<matrix.rows).map { row in
-            var counts = [Int](repeating: 0, count: classes)
-            for vote in matrix.row(row) where vote >= 0 { counts[Int(vote)] += 1 }
-            let best = counts.max() ?? 0
-            return counts.firstIndex(of: best) ?? 0
-        }
-    }
 
-    static func accuracy(_ predicted: [Int], _ truth: [Int]) -> Double {
-        Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(truth.count)
-    }
 
     let accuracies = [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.72]
     let coverages = [0.9, 0.4, 0.7, 0.5, 0.8, 0.45, 0.6, 0.85]
@@ -50,8 +39,8 @@ import TestSupport
         for (estimated, planted) in zip(model.estimatedAccuracies, accuracies) {
             #expect(abs(estimated - planted) < 0.06, "estimated \(estimated), planted \(planted)")
         }
-        let fs = Self.accuracy(try model.predict(matrix), truth)
-        let mv = Self.accuracy(Self.majorityVote(matrix, classes: classes), truth)
+        let fs = Baseline.accuracy(try model.predict(matrix), truth)
+        let mv = Baseline.accuracy(Baseline.majorityVote(matrix, classes: classes), truth)
         print("FlyingSquid \(classes) classes: accuracy \(fs), majority vote \(mv)")
         #expect(fs >= mv)
         let probabilities = try model.predictProbabilities(matrix)
@@ -137,12 +126,12 @@ import TestSupport
         try model.fit(LabelMatrix(rows: trainVotes), classCount: dataset.classCount, validation: validation, seed: 0)
         let predicted = try model.predict(LabelMatrix(rows: testVotes))
         let truth = test.labels.map { $0 ?? -1 }
-        let accuracy = Self.accuracy(predicted, truth)
+        let accuracy = Baseline.accuracy(predicted, truth)
         let tp = Double(zip(predicted, truth).filter { $0 == 1 && $1 == 1 }.count)
         let fp = Double(zip(predicted, truth).filter { $0 == 1 && $1 != 1 }.count)
         let fn = Double(zip(predicted, truth).filter { $0 != 1 && $1 == 1 }.count)
         let f1 = tp == 0 ? 0 : 2 * tp / (2 * tp + fp + fn)
-        let mv = Self.accuracy(Self.majorityVote(LabelMatrix(rows: testVotes), classes: dataset.classCount), truth)
+        let mv = Baseline.accuracy(Baseline.majorityVote(LabelMatrix(rows: testVotes), classes: dataset.classCount), truth)
         print("FlyingSquid \(name): test accuracy \(accuracy), class-1 F1 \(f1) (majority vote accuracy \(mv)); accuracies \(model.estimatedAccuracies.map { ($0 * 100).rounded() / 100 })")
         switch name {
         case "youtube": #expect(accuracy > 0.75)

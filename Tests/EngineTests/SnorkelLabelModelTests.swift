@@ -37,19 +37,7 @@ import TestSupport
         return Planted(matrix: matrix, truth: truth, accuracies: accuracies)
     }
 
-    /// Majority vote, ties and all-abstain rows to the lowest class.
-    static func majorityVote(_ matrix: LabelMatrix, classes: Int) -> [Int] {
-        (0..<matrix.rows).map { row in
-            var counts = [Int](repeating: 0, count: classes)
-            for vote in matrix.row(row) where vote >= 0 { counts[Int(vote)] += 1 }
-            let best = counts.max() ?? 0
-            return counts.firstIndex(of: best) ?? 0
-        }
-    }
 
-    static func accuracy(_ predicted: [Int], _ truth: [Int]) -> Double {
-        Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(max(truth.count, 1))
-    }
 
     static func f1(_ predicted: [Int], _ truth: [Int], positive: Int = 1) -> Double {
         let pairs = zip(predicted, truth)
@@ -73,8 +61,8 @@ import TestSupport
             #expect(abs(planted - found) < 0.05, "planted \(planted), estimated \(found)")
         }
         let predicted = try model.predict(data.matrix)
-        let modelAccuracy = Self.accuracy(predicted, data.truth)
-        let votingAccuracy = Self.accuracy(Self.majorityVote(data.matrix, classes: classes), data.truth)
+        let modelAccuracy = Baseline.accuracy(predicted, data.truth)
+        let votingAccuracy = Baseline.accuracy(Baseline.majorityVote(data.matrix, classes: classes), data.truth)
         print("snorkel planted k=\(classes): label model accuracy \(modelAccuracy), majority vote \(votingAccuracy)")
         #expect(modelAccuracy >= votingAccuracy)
     }
@@ -147,10 +135,10 @@ import TestSupport
         let testMatrix = LabelMatrix(rows: testVotes)
         let predicted = try model.predict(testMatrix)
         let truth = test.labels.map { $0 ?? 0 }
-        let accuracy = Self.accuracy(predicted, truth), f1 = Self.f1(predicted, truth)
-        let voting = Self.majorityVote(testMatrix, classes: dataset.classCount)
+        let accuracy = Baseline.accuracy(predicted, truth), f1 = Self.f1(predicted, truth)
+        let voting = Baseline.majorityVote(testMatrix, classes: dataset.classCount)
         print("snorkel \(name): test accuracy \(String(format: "%.4f", accuracy)), F1(class 1) \(String(format: "%.4f", f1)); "
-              + "majority vote accuracy \(String(format: "%.4f", Self.accuracy(voting, truth))), F1 \(String(format: "%.4f", Self.f1(voting, truth))); "
+              + "majority vote accuracy \(String(format: "%.4f", Baseline.accuracy(voting, truth))), F1 \(String(format: "%.4f", Self.f1(voting, truth))); "
               + "fit \(String(format: "%.3f", seconds)) s, \(model.stepsTaken) steps")
         #expect(accuracy > (name == "youtube" ? 0.8 : 0.6))
     }

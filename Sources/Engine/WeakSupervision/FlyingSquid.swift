@@ -102,11 +102,7 @@ public struct FlyingSquid: LabelModel {
     }
 
     public func predictProbabilities(_ matrix: LabelMatrix) throws -> ProbabilityMatrix {
-        guard fitted else { throw LabelModelError("FlyingSquid has not been fitted") }
-        guard matrix.columns == programCount else {
-            throw LabelModelError("FlyingSquid was fitted on \(programCount) programs, got votes of \(matrix.columns)")
-        }
-        try LabelModelInput.validate(matrix, classCount: classCount, validation: nil)
+        try LabelModelInput.checkFitted(matrix, classCount: fitted ? classCount : 0, programCount: programCount, model: id)
         let m = programCount
         let k = classCount
         let weights = accuracyParameters.map { $0.map { log((1 + $0) / (1 - $0)) } }

@@ -321,11 +321,7 @@ public struct SnorkelLabelModel: LabelModel {
     // MARK: - Prediction
 
     public func predictProbabilities(_ matrix: LabelMatrix) throws -> ProbabilityMatrix {
-        guard isFitted else { throw LabelModelError("the snorkel label model is not fitted") }
-        guard matrix.columns == programCount else {
-            throw LabelModelError("the snorkel label model was fitted on \(programCount) programs, got votes of \(matrix.columns)")
-        }
-        try LabelModelInput.validate(matrix, classCount: classCount, validation: nil)
+        try LabelModelInput.checkFitted(matrix, classCount: isFitted ? classCount : 0, programCount: programCount, model: id)
         let k = classCount
         let m = programCount
         let logMu = conditionals.map { log(min(max($0, 0.01), 0.99)) }
