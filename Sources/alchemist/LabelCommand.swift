@@ -96,7 +96,7 @@ struct LabelCommand: AsyncParsableCommand {
                 log.finish()
             }
             let result = try plan.run(dataset: data, programNames: names, matrices: matrices, cost: cost) { step in
-                log.update(1, 2, label: step)
+                log.status(step)
             }
             log.finish()
             let file = try ExperimentLog(folder: paths.expLogDir).record(result, mode: provenance.mode, prior: provenance.prior, model: provenance.model)

@@ -25,6 +25,13 @@ final class ProgressLine: @unchecked Sendable {
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(label ?? self.label) \(bar) \(Int(fraction * 100))%".utf8))
     }
 
+    /// Shows a step without a bar (for work whose size is not known in advance).
+    func status(_ text: String) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)…".utf8))
+    }
+
     func finish() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
