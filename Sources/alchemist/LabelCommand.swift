@@ -50,6 +50,7 @@ struct LabelCommand: AsyncParsableCommand {
             var plan = LabelingRun()
             plan.runs = runs
             plan.featureBits = featureBits
+            plan.featureCache = FeatureCache(folder: paths.appHome.appendingPathComponent("caches/features"))
             guard let policy = LabelingRun.UncoveredRows(rawValue: uncovered) else {
                 throw BadInput("--uncovered: expected prior or uniform, found \"\(uncovered)\"")
             }

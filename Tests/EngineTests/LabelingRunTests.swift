@@ -1,5 +1,7 @@
 @testable import Engine
+import Foundation
 import Testing
+import TestSupport
 
 @Suite struct LabelingRunTests {
     @Test func uncoveredRowsFollowThePriorOrAreUniform() throws {
@@ -24,5 +26,41 @@ import Testing
         #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 1, 0, 1]) == "accuracy")
         #expect(LabelingRun.selectionMetric(classCount: 3, validLabels: [0, 0, 0, 0, 1]) == "accuracy")
         #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: nil) == "accuracy")
+    }
+
+    /// Votes of three keyword rules, computed here (no sandbox needed for this test).
+    static func votes(_ texts: [String]) -> LabelMatrix {
+        LabelMatrix(rows: texts.map { text in
+            let lower = text.lowercased()
+            return [lower.contains("down") || lower.contains("outage") ? 1 : -1,
+                    lower.contains("please") || lower.contains("when you can") ? 0 : -1,
+                    lower.contains("urgent") || lower.contains("asap") ? 1 : -1]
+        })
+    }
+
+    @Test func aRunIsDeterministicAndItsNumbersHangTogether() throws {
+        let config = try TestEnvironment.config()
+        let paths = AppPaths.resolve(config: config, environment: ["ALCHEMIST_HOME": NSTemporaryDirectory()])
+        let demo = try DatasetCatalog(config: config, paths: paths).load("demo")
+        let matrices = Dictionary(uniqueKeysWithValues: try SplitName.allCases.map { ($0, Self.votes(try demo.split($0).texts)) })
+        var run = LabelingRun()
+        run.runs = 2
+        run.featureBits = 10
+        let first = try run.run(dataset: demo, programNames: ["a", "b", "c"], matrices: matrices, cost: Decimal(string: "0.25")!)
+        let second = try run.run(dataset: demo, programNames: ["a", "b", "c"], matrices: matrices, cost: Decimal(string: "0.25")!)
+        // Fit times vary; every score is identical.
+        #expect(first.labelModels.map(\.scores.test) == second.labelModels.map(\.scores.test))
+        #expect(first.labelModels.map(\.scores.valid) == second.labelModels.map(\.scores.valid))
+        #expect(first.endModels.map(\.scores.test) == second.endModels.map(\.scores.test))
+        #expect(first.bestLabelModel == second.bestLabelModel)
+        #expect(first.labelModels.map(\.id) == LabelingRun.labelModelIDs)
+        #expect(first.endModels.map(\.id) == LabelingRun.endModelIDs)
+        let covered = (0..<matrices[.train]!.rows).filter { row in matrices[.train]!.row(row).contains { $0 >= 0 } }.count
+        #expect(first.trainingRows == covered)
+        #expect(first.coverage[.train] == Double(covered) / Double(try demo.split(.train).count))
+        #expect(first.costUSD == Decimal(string: "0.25"))
+        for (_, scores) in first.labelModels + first.endModels {
+            #expect((0...1).contains(scores.test.accuracy.mean) && scores.test.accuracy.std >= 0)
+        }
     }
 }

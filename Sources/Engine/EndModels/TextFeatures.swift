@@ -40,9 +40,10 @@ public struct HashedTFIDF: FeatureSource {
                 let weight = idf.isEmpty ? fallbackIDF : idf[Int(column)]
                 return (column, (1 + log(tf)) * weight)
             }
+            // Sorted before summing: a dictionary's order varies between instances, and so would the norm's last bit.
+            entries.sort { $0.0 < $1.0 }
             let norm = entries.reduce(Float(0)) { $0 + $1.1 * $1.1 }.squareRoot()
             if norm > 0 { entries = entries.map { ($0.0, $0.1 / norm) } }
-            entries.sort { $0.0 < $1.0 }
             matrix.appendRow(entries)
         }
         return matrix

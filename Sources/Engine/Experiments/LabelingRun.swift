@@ -11,6 +11,8 @@ public struct LabelingRun: Sendable {
     public var endModels = LabelingRun.endModelIDs
     /// 2^featureBits hashed TF-IDF columns for the end models.
     public var featureBits = 18
+    /// Where text features are kept between runs; nil computes them every time.
+    public var featureCache: FeatureCache?
     /// What rows without any vote are predicted as when scoring label models.
     public var uncovered = UncoveredRows.prior
 
@@ -108,15 +110,25 @@ public struct LabelingRun: Sendable {
         if !endModels.isEmpty {
             guard !covered.isEmpty else { throw LabelModelError("the programs vote on no train row: nothing for the end models to learn") }
             progress("text features")
-            var features = HashedTFIDF(bits: featureBits)
-            features.fit(train.texts)
-            let trainFeatures = features.transform(covered.map { train.texts[$0] })
+            // Fitted on all train texts; one matrix for all splits, so the cache holds a dataset once.
+            let splitTexts = [train.texts, dataset.splits[.valid]?.texts ?? [], test.texts]
+            let allTexts = splitTexts.flatMap { $0 }
+            let all: SparseMatrix
+            if let featureCache {
+                all = featureCache.features(fitTexts: train.texts, texts: allTexts, bits: featureBits)
+            } else {
+                var source = HashedTFIDF(bits: featureBits)
+                source.fit(train.texts)
+                all = source.transform(allTexts)
+            }
+            let validStart = splitTexts[0].count, testStart = validStart + splitTexts[1].count
+            let trainFeatures = all.rows(covered)
             var targets = ProbabilityMatrix(rows: covered.count, classes: k)
             for (index, row) in covered.enumerated() {
                 for label in 0..<k { targets[index, label] = best.probabilities[row, label] }
             }
-            let testFeatures = features.transform(test.texts)
-            let validData = validation.flatMap { v in dataset.splits[.valid].map { (features.transform($0.texts), v.labels) } }
+            let testFeatures = all.rows(Array(testStart..<(testStart + test.count)))
+            let validData = validation.map { (all.rows(Array(validStart..<testStart)), $0.labels) }
             for id in endModels {
                 var testSummaries: [MetricSummary] = [], validSummaries: [MetricSummary] = []
                 var fitTime = 0.0
