@@ -55,6 +55,7 @@ if let export = argument("--export") {
 }
 
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; medians of \(rounds) rounds; fit and predict on the same matrix")
+var snorkelFits: [String: Double] = [:]
 for (name, matrix) in cases {
     let reference = median((0..<rounds).map { _ in
         seconds {
@@ -73,5 +74,39 @@ for (name, matrix) in cases {
         }
         print("  " + id.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "fit %8.4f s (%6.1f× the pass)   predict %8.4f s (%6.1f×)", median(fits), median(fits) / reference,
                      median(predictions), median(predictions) / reference))
+        if id == "snorkel" { snorkelFits[name] = median(fits) }
+    }
+}
+
+// --reference-python PYTHON: snorkel 0.10's PyTorch LabelModel timed on the same matrices in this
+// run (scripts/reference-label-models makes an environment that has it).
+if let python = argument("--reference-python") {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("label-model-benchmark-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var specs: [String] = [], files: [String: String] = [:]
+    for (index, (name, matrix)) in cases.enumerated() {
+        let file = folder.appendingPathComponent("m\(index).int8").path
+        try Data(matrix.values.map { UInt8(bitPattern: Int8($0)) }).write(to: URL(fileURLWithPath: file))
+        specs.append("\(file):\(matrix.columns)")
+        files[name] = file
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    let script = URL(fileURLWithPath: argument("--repo") ?? FileManager.default.currentDirectoryPath)
+        .appendingPathComponent("scripts/reference/time_snorkel.py").path
+    process.arguments = [script, String(rounds)] + specs
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let times = (try? JSONSerialization.jsonObject(with: output)) as? [String: Double] ?? [:]
+    print("\nsnorkel 0.10 LabelModel.fit (PyTorch, defaults) against ours on the same matrices, this run:")
+    for (name, _) in cases {
+        guard let theirs = files[name].flatMap({ times[$0] }), let ours = snorkelFits[name] else {
+            print("  \(name): reference did not run"); continue
+        }
+        print(String(format: "  %@: snorkel %.4f s, ours %.4f s, ours is %.1f× faster", name, theirs, ours, theirs / ours))
     }
 }

@@ -159,8 +159,57 @@ public struct SnorkelLabelModel: LabelModel {
     }
 
     /// O = AᵀA / n for the one-hot vote matrix A (abstains all zeros), as a flat d × d array.
-    /// One pass over the rows; counts only the pairs of votes actually cast on each row.
     static func overlapMatrix(_ matrix: LabelMatrix, classCount k: Int) -> [Double] {
+        let d = matrix.columns * k
+        // With few (program, vote) pairs, bitsets over rows and popcounts of their ANDs beat
+        // counting pairs row by row (1,000,000 × 20 binary: about 10× fewer operations).
+        let counts = d <= 64 ? bitsetCounts(matrix, classCount: k) : rowPairCounts(matrix, classCount: k)
+        let n = Double(max(matrix.rows, 1))
+        var overlaps = [Double](repeating: 0, count: d * d)
+        for a in 0..<d {
+            for b in a..<d {
+                // Pairs were counted with the earlier program first; the block is symmetric.
+                let value = Double(counts[a * d + b] + (a == b ? 0 : counts[b * d + a])) / n
+                overlaps[a * d + b] = value
+                overlaps[b * d + a] = value
+            }
+        }
+        return overlaps
+    }
+
+    /// Counts of rows with both votes (upper triangle, a ≤ b), from one bitset over rows per (program, vote).
+    static func bitsetCounts(_ matrix: LabelMatrix, classCount k: Int) -> [Int] {
+        let m = matrix.columns, d = m * k, n = matrix.rows
+        let words = (n + 63) / 64
+        var bits = [UInt64](repeating: 0, count: d * words)
+        var counts = [Int](repeating: 0, count: d * d)
+        matrix.values.withUnsafeBufferPointer { votes in
+            bits.withUnsafeMutableBufferPointer { bits in
+                for row in 0..<n {
+                    let base = row * m, word = row >> 6, bit = UInt64(1) << UInt64(row & 63)
+                    for program in 0..<m {
+                        let vote = Int(votes[base + program])
+                        if vote >= 0 { bits[(program * k + vote) * words + word] |= bit }
+                    }
+                }
+            }
+        }
+        bits.withUnsafeBufferPointer { bits in
+            for a in 0..<d {
+                let first = a * words
+                for b in a..<d {
+                    let second = b * words
+                    var total = 0
+                    for w in 0..<words { total += (bits[first + w] & bits[second + w]).nonzeroBitCount }
+                    counts[a * d + b] = total
+                }
+            }
+        }
+        return counts
+    }
+
+    /// Counts of rows with both votes (earlier program first), counting only the pairs cast on each row.
+    static func rowPairCounts(_ matrix: LabelMatrix, classCount k: Int) -> [Int] {
         let m = matrix.columns
         let d = m * k
         var counts = [Int](repeating: 0, count: d * d)
@@ -187,17 +236,7 @@ public struct SnorkelLabelModel: LabelModel {
                 }
             }
         }
-        let n = Double(max(matrix.rows, 1))
-        var overlaps = [Double](repeating: 0, count: d * d)
-        for a in 0..<d {
-            for b in a..<d {
-                // Pairs were counted with the earlier program first; the block is symmetric.
-                let value = Double(counts[a * d + b] + (a == b ? 0 : counts[b * d + a])) / n
-                overlaps[a * d + b] = value
-                overlaps[b * d + a] = value
-            }
-        }
-        return overlaps
+        return counts
     }
 
     /// Gradient of the loss with respect to μ, in place.
