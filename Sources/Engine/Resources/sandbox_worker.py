@@ -304,11 +304,14 @@ def on_tick(signum, frame):
 def arm(budget):
     watch["seen"] = -1
     watch["stale"] = 0
-    signal.setitimer(signal.ITIMER_REAL, budget / 2.0, budget / 2.0)
+    # CPU time (user + system) of the worker, not wall time: a busy machine that delays the worker
+    # must not turn a quick program into a timed-out one. Stalls that use no CPU are the engine's
+    # watchdog's business.
+    signal.setitimer(signal.ITIMER_PROF, budget / 2.0, budget / 2.0)
 
 
 def disarm():
-    signal.setitimer(signal.ITIMER_REAL, 0, 0)
+    signal.setitimer(signal.ITIMER_PROF, 0, 0)
 
 
 TIMEOUT = object()
@@ -417,7 +420,7 @@ def load(program, safe_builtins, budget):
 
 
 def main():
-    # The engine's threads may block signals, and a child inherits that mask: the timer needs SIGALRM.
+    # The engine's threads may block signals, and a child inherits that mask: the timer needs SIGPROF.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
     stdin = sys.stdin.buffer
     start = json.loads(stdin.readline())
@@ -427,7 +430,7 @@ def main():
 
     real_modules = import_allowed()
     facts = lock_down(start)
-    signal.signal(signal.SIGALRM, on_tick)
+    signal.signal(signal.SIGPROF, on_tick)
     send({"hello": facts})
 
     functions = {}
