@@ -102,17 +102,6 @@ import TestSupport
         #expect(try model.predictProbabilities(LabelMatrix(rows: [[0, 1, 1, 0, 1, 1, 0, -1]])).rows == 1)
     }
 
-    @Test func fitsAWideMatrixQuickly() throws {
-        // Debug builds are slow; this only guards against accidental quadratic work in rows.
-        let (matrix, _) = Self.planted(rows: 100_000, classes: 2, accuracies: accuracies + accuracies + [0.7, 0.8, 0.75, 0.65],
-                                       coverages: coverages + coverages + [0.5, 0.5, 0.5, 0.5], seed: 11)
-        var model = FlyingSquid()
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure { try model.fit(matrix, classCount: 2, validation: nil, seed: 0) }
-        print("FlyingSquid fit 100,000 x 20: \(elapsed)")
-        #expect(elapsed < .seconds(10))
-    }
-
     @Test(arguments: ["youtube", "sms"]) func wrenchDatasets(name: String) throws {
         guard let shared = TestEnvironment.sharedDatasets else {
             TestEnvironment.noteMissingSharedDatasets("FlyingSquidTests.wrenchDatasets(\(name))")

@@ -25,7 +25,7 @@ import TestSupport
         #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 0, 0, 0, 1]) == "f1")
         #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 1, 0, 1]) == "accuracy")
         #expect(LabelingRun.selectionMetric(classCount: 3, validLabels: [0, 0, 0, 0, 1]) == "accuracy")
-        #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: nil) == "accuracy")
+        #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: nil) == "none")
     }
 
     /// Votes of three keyword rules, computed here (no sandbox needed for this test).
@@ -62,5 +62,23 @@ import TestSupport
         for (_, scores) in first.labelModels + first.endModels {
             #expect((0...1).contains(scores.test.accuracy.mean) && scores.test.accuracy.std >= 0)
         }
+    }
+
+    @Test func withoutValidLabelsNothingIsChosenOnTest() throws {
+        let config = try TestEnvironment.config()
+        let paths = AppPaths.resolve(config: config, environment: ["ALCHEMIST_HOME": NSTemporaryDirectory()])
+        var demo = try DatasetCatalog(config: config, paths: paths).load("demo")
+        demo.splits[.valid] = nil
+        let matrices = Dictionary(uniqueKeysWithValues: try [SplitName.train, .test].map { ($0, Self.votes(try demo.split($0).texts)) })
+        var run = LabelingRun()
+        run.runs = 2
+        run.featureBits = 10
+        run.labelModels = ["ds", "mv"]
+        let result = try run.run(dataset: demo, programNames: ["a", "b", "c"], matrices: matrices, cost: 0)
+        #expect(result.selectionMetric == "none")
+        #expect(result.bestLabelModel == "ds")  // the first listed, whatever its test score
+        #expect(result.labelModels.allSatisfy { $0.scores.valid == nil })
+        let text = ExperimentLog.text(result, mode: "m", prior: nil, model: "x", date: Date())
+        #expect(text.contains("kept (no valid labels"))
     }
 }

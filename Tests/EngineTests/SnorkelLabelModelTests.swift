@@ -142,16 +142,4 @@ import TestSupport
               + "fit \(String(format: "%.3f", seconds)) s, \(model.stepsTaken) steps")
         #expect(accuracy > (name == "youtube" ? 0.8 : 0.6))
     }
-
-    @Test func fitTimeOnALargeMatrix() throws {
-        let data = Self.planted(rows: 200_000, classes: 2, programs: 20, seed: 11)
-        var model = SnorkelLabelModel()
-        let start = Date()
-        try model.fit(data.matrix, classCount: 2, validation: nil, seed: 0)
-        let fitted = Date()
-        _ = try model.predictProbabilities(data.matrix)
-        let predicted = Date()
-        print("snorkel 200,000 × 20: fit \(String(format: "%.3f", fitted.timeIntervalSince(start))) s (\(model.stepsTaken) steps), "
-              + "predict \(String(format: "%.3f", predicted.timeIntervalSince(fitted))) s (debug builds are much slower than release)")
-    }
 }

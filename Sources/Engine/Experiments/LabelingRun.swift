@@ -64,43 +64,30 @@ public struct LabelingRun: Sendable {
             validation = LabeledMatrix(matrix: votes, labels: valid.labels.map { $0 ?? 0 })
         }
         let selection = Self.selectionMetric(classCount: k, validLabels: validation?.labels)
-        func score(_ summary: MetricSummary) -> Double { selection == "f1" ? summary.f1 : summary.accuracy }
+        let validGold = validation?.labels
 
         var coverage: [SplitName: Double] = [:]
         for (split, votes) in matrices { coverage[split] = Metrics.coverage(votes) }
 
-        // Label models.
+        // Label models. The best is chosen on valid only: without valid labels, the first model and
+        // its first run are kept, never a choice made on test.
         var labelResults: [(id: String, scores: ModelScores)] = []
         var best: (id: String, score: Double, probabilities: ProbabilityMatrix)?
         for id in labelModels {
-            var testSummaries: [MetricSummary] = [], validSummaries: [MetricSummary] = []
-            var fitTime = 0.0
-            var bestRun: (score: Double, probabilities: ProbabilityMatrix, perClass: [ClassMetrics])?
-            for run in 0..<runs {
-                progress("label model \(id), run \(run + 1)/\(runs)")
+            let outcome = try seededRuns("label model \(id)", testGold: testGold, validGold: validGold, classCount: k,
+                                         selection: selection, progress: progress) { run in
                 var model = try Self.makeLabelModel(id)
                 let fitStart = ContinuousClock.now
                 try model.fit(trainVotes, classCount: k, validation: validation, seed: UInt64(run))
-                fitTime += (ContinuousClock.now - fitStart).seconds
+                let fitSeconds = (ContinuousClock.now - fitStart).seconds
                 let tieBreak = TieBreakPolicy.random(seed: UInt64(run))
-                let testSummary = try Metrics.summary(predicted: try predict(model, testVotes, tieBreak), gold: testGold, classCount: k)
-                testSummaries.append(testSummary)
-                var runScore = score(testSummary)  // without valid labels, runs are compared on nothing better
-                if let validation {
-                    let validSummary = try Metrics.summary(predicted: try predict(model, validation.matrix, tieBreak),
-                                                           gold: validation.labels, classCount: k)
-                    validSummaries.append(validSummary)
-                    runScore = score(validSummary)
-                }
-                if bestRun == nil || runScore > bestRun!.score {
-                    bestRun = (runScore, try model.predictProbabilities(trainVotes), testSummary.perClass)
-                }
+                let fitted = model
+                return RunResult(fitSeconds: fitSeconds, test: try predict(model, testVotes, tieBreak),
+                                 valid: try validation.map { try predict(model, $0.matrix, tieBreak) },
+                                 keep: { try fitted.predictProbabilities(trainVotes) })
             }
-            let scores = ModelScores(test: SplitScores(testSummaries), valid: validSummaries.isEmpty ? nil : SplitScores(validSummaries),
-                                     fitSeconds: fitTime / Double(max(runs, 1)), testPerClass: bestRun?.perClass ?? [])
-            labelResults.append((id, scores))
-            let modelScore = validSummaries.isEmpty ? score(testSummaries.first!) : (selection == "f1" ? scores.valid!.f1.mean : scores.valid!.accuracy.mean)
-            if let bestRun, best == nil || modelScore > best!.score { best = (id, modelScore, bestRun.probabilities) }
+            labelResults.append((id, outcome.scores))
+            if best == nil || outcome.validScore > best!.score { best = (id, outcome.validScore, outcome.kept) }
         }
         guard let best else { throw LabelModelError("no label model to run") }
 
@@ -128,35 +115,62 @@ public struct LabelingRun: Sendable {
                 for label in 0..<k { targets[index, label] = best.probabilities[row, label] }
             }
             let testFeatures = all.rows(Array(testStart..<(testStart + test.count)))
-            let validData = validation.map { (all.rows(Array(validStart..<testStart)), $0.labels) }
+            let validData = validation.map { (features: all.rows(Array(validStart..<testStart)), labels: $0.labels) }
             for id in endModels {
-                var testSummaries: [MetricSummary] = [], validSummaries: [MetricSummary] = []
-                var fitTime = 0.0
-                var bestRun: (score: Double, perClass: [ClassMetrics])?
-                for run in 0..<runs {
-                    progress("end model \(id), run \(run + 1)/\(runs)")
+                let outcome = try seededRuns("end model \(id)", testGold: testGold, validGold: validGold, classCount: k,
+                                             selection: selection, progress: progress) { run in
                     var model = try Self.makeEndModel(id)
                     let fitStart = ContinuousClock.now
                     try model.fit(trainFeatures, targets: targets, validation: validData, seed: UInt64(run))
-                    fitTime += (ContinuousClock.now - fitStart).seconds
-                    let testSummary = try Metrics.summary(predicted: model.predict(testFeatures), gold: testGold, classCount: k)
-                    testSummaries.append(testSummary)
-                    var runScore = score(testSummary)
-                    if let validData {
-                        let validSummary = try Metrics.summary(predicted: model.predict(validData.0), gold: validData.1, classCount: k)
-                        validSummaries.append(validSummary)
-                        runScore = score(validSummary)
-                    }
-                    if bestRun == nil || runScore > bestRun!.score { bestRun = (runScore, testSummary.perClass) }
+                    return RunResult(fitSeconds: (ContinuousClock.now - fitStart).seconds, test: model.predict(testFeatures),
+                                     valid: validData.map { model.predict($0.features) }, keep: {})
                 }
-                endResults.append((id, ModelScores(test: SplitScores(testSummaries), valid: validSummaries.isEmpty ? nil : SplitScores(validSummaries),
-                                                   fitSeconds: fitTime / Double(max(runs, 1)), testPerClass: bestRun?.perClass ?? [])))
+                endResults.append((id, outcome.scores))
             }
         }
         return LabelingRunResult(
             dataset: dataset.name, programs: trainVotes.columns, programNames: programNames, runs: runs, coverage: coverage,
             labelModels: labelResults, bestLabelModel: best.id, selectionMetric: selection, trainingRows: covered.count,
             endModels: endResults, costUSD: cost, seconds: (ContinuousClock.now - started).seconds)
+    }
+
+    /// What one seeded run of a model produced; `keep` is evaluated only for the run that is kept.
+    struct RunResult<Kept> {
+        var fitSeconds: Double
+        var test: [Int]
+        var valid: [Int]?
+        var keep: () throws -> Kept
+    }
+
+    /// Runs a model `runs` times with seeds 0, 1, …: mean ± std on test and valid, mean fit time, and
+    /// what `keep` returns for the run best on valid (the first run when there is no valid split).
+    func seededRuns<Kept>(_ name: String, testGold: [Int], validGold: [Int]?, classCount k: Int, selection: String,
+                          progress: (String) -> Void, run body: (Int) throws -> RunResult<Kept>)
+        throws -> (scores: ModelScores, kept: Kept, validScore: Double) {
+        func score(_ summary: MetricSummary) -> Double { selection == "f1" ? summary.f1 : summary.accuracy }
+        var testSummaries: [MetricSummary] = [], validSummaries: [MetricSummary] = []
+        var fitTime = 0.0
+        var kept: (score: Double, value: Kept, perClass: [ClassMetrics])?
+        for run in 0..<max(runs, 1) {
+            progress("\(name), run \(run + 1)/\(runs)")
+            let result = try body(run)
+            fitTime += result.fitSeconds
+            let testSummary = try Metrics.summary(predicted: result.test, gold: testGold, classCount: k)
+            testSummaries.append(testSummary)
+            var runScore = 0.0  // no valid labels: every run scores the same, so the first is kept
+            if let valid = result.valid, let validGold {
+                let validSummary = try Metrics.summary(predicted: valid, gold: validGold, classCount: k)
+                validSummaries.append(validSummary)
+                runScore = score(validSummary)
+            }
+            if kept == nil || runScore > kept!.score { kept = (runScore, try result.keep(), testSummary.perClass) }
+        }
+        guard let kept else { throw LabelModelError("\(name): no run") }
+        let valid = validSummaries.isEmpty ? nil : SplitScores(validSummaries)
+        let scores = ModelScores(test: SplitScores(testSummaries), valid: valid, fitSeconds: fitTime / Double(max(runs, 1)),
+                                 testPerClass: kept.perClass)
+        let validScore = valid.map { selection == "f1" ? $0.f1.mean : $0.accuracy.mean } ?? 0
+        return (scores, kept.value, validScore)
     }
 
     /// The model's predictions, with rows that have no vote handled as `uncovered` says.
@@ -170,9 +184,11 @@ public struct LabelingRun: Sendable {
         return probabilities.argmax(tieBreak: tieBreak)
     }
 
-    /// F1 for two-class tasks whose minority class is under 30 % of valid (sms-like), else accuracy.
+    /// F1 for two-class tasks whose minority class is under 30 % of valid (sms-like), else accuracy;
+    /// "none" without valid labels (the first model and run are kept).
     static func selectionMetric(classCount: Int, validLabels: [Int]?) -> String {
-        guard classCount == 2, let labels = validLabels, !labels.isEmpty else { return "accuracy" }
+        guard let labels = validLabels, !labels.isEmpty else { return "none" }
+        guard classCount == 2 else { return "accuracy" }
         let positives = Double(labels.filter { $0 == 1 }.count) / Double(labels.count)
         return min(positives, 1 - positives) < 0.3 ? "f1" : "accuracy"
     }
