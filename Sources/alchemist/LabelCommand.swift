@@ -33,8 +33,8 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(name: .customLong("feature-bits"), help: "The end models' text features hash into 2^N columns.")
     var featureBits = 18
 
-    @Option(help: "Rows without any vote, when scoring label models: prior (the majority class) or uniform (a seeded random class, as snorkel and WRENCH do).")
-    var uncovered = "prior"
+    @Option(help: "Rows a label model cannot decide (no vote, or tied classes): learned (the class such rows have most often on the labeled valid split), prior (the majority class) or uniform (a seeded random class, as snorkel and WRENCH do).")
+    var uncovered = "learned"
 
     @Option(help: "Sandbox worker processes (default: config.json; 0 = one per core).")
     var workers: Int?
@@ -52,7 +52,7 @@ struct LabelCommand: AsyncParsableCommand {
             plan.featureBits = featureBits
             plan.featureCache = FeatureCache(folder: paths.appHome.appendingPathComponent("caches/features"))
             guard let policy = LabelingRun.UncoveredRows(rawValue: uncovered) else {
-                throw BadInput("--uncovered: expected prior or uniform, found \"\(uncovered)\"")
+                throw BadInput("--uncovered: expected learned, prior or uniform, found \"\(uncovered)\"")
             }
             plan.uncovered = policy
             plan.labelModels = labelModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }

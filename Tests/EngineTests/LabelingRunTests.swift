@@ -21,6 +21,29 @@ import TestSupport
         #expect(try (0..<16).allSatisfy { try run.predict(model, votes, .random(seed: UInt64($0)))[0...1] == [1, 0] })
     }
 
+    @Test func learnedPolicyPredictsWhatUndecidedValidRowsWere() throws {
+        // Valid: class 0 is the majority, but its no-vote rows are class 1 and its 1–1 ties class 0.
+        let validation = LabeledMatrix(
+            matrix: LabelMatrix(rows: [[0, -1], [0, 0], [0, -1], [1, 1], [-1, -1], [-1, -1], [0, 1], [1, 0]]),
+            labels: [0, 0, 0, 1, 1, 1, 0, 0])
+        let test = LabelMatrix(rows: [[-1, -1], [1, 0], [0, 1], [1, -1], [-1, -1]])
+        var model = MajorityVote()
+        try model.fit(test, classCount: 2, validation: validation, seed: 0)
+        var run = LabelingRun()
+        for seed in 0..<8 {
+            let learned = try run.predict(model, test: test, validation: validation, .random(seed: UInt64(seed)))
+            #expect(learned.test == [1, 0, 0, 1, 1])
+            #expect(learned.valid == [0, 0, 0, 1, 1, 1, 0, 0])
+        }
+        // The prior policy gives no-vote rows the majority class instead.
+        run.uncovered = .prior
+        #expect(try run.predict(model, test: test, validation: validation, .random(seed: 0)).test[0] == 0)
+        // Without valid labels, learned falls back to the prior (uniform here): ties stay random.
+        run.uncovered = .learned
+        let draws = try (0..<16).map { try run.predict(model, test: test, validation: nil, .random(seed: UInt64($0))).test[1] }
+        #expect(Set(draws) == [0, 1])
+    }
+
     @Test func selectionMetricIsF1ForImbalancedBinaryTasks() {
         #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 0, 0, 0, 1]) == "f1")
         #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 1, 0, 1]) == "accuracy")

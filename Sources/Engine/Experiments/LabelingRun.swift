@@ -13,14 +13,17 @@ public struct LabelingRun: Sendable {
     public var featureBits = 18
     /// Where text features are kept between runs; nil computes them every time.
     public var featureCache: FeatureCache?
-    /// What rows without any vote are predicted as when scoring label models.
-    public var uncovered = UncoveredRows.prior
+    /// What rows a label model cannot decide (no vote, or tied classes) are predicted as.
+    public var uncovered = UncoveredRows.learned
 
-    /// Rows on which every program abstains: every label model gives them the class prior, which
-    /// predicts the majority class. snorkel and WRENCH instead treat them as a uniform tie and
-    /// break it at random; `.uniform` does the same, for comparisons with their figures.
+    /// Rows on which every program abstains, and rows whose top classes tie.
+    /// - `learned` (default): the class most frequent among such rows of the labeled valid split
+    ///   (see `UndecidedRows`); without valid labels it behaves as `prior`.
+    /// - `prior`: every label model gives no-vote rows the class prior, which predicts the majority
+    ///   class; ties are drawn at random (seeded).
+    /// - `uniform`: no-vote rows are a uniform tie drawn at random, as snorkel and WRENCH do.
     public enum UncoveredRows: String, Sendable, CaseIterable {
-        case prior, uniform
+        case learned, prior, uniform
     }
 
     public init() {}
@@ -82,8 +85,8 @@ public struct LabelingRun: Sendable {
                 let fitSeconds = (ContinuousClock.now - fitStart).seconds
                 let tieBreak = TieBreakPolicy.random(seed: UInt64(run))
                 let fitted = model
-                return RunResult(fitSeconds: fitSeconds, test: try predict(model, testVotes, tieBreak),
-                                 valid: try validation.map { try predict(model, $0.matrix, tieBreak) },
+                let predictions = try predict(model, test: testVotes, validation: validation, tieBreak)
+                return RunResult(fitSeconds: fitSeconds, test: predictions.test, valid: predictions.valid,
                                  keep: { try fitted.predictProbabilities(trainVotes) })
             }
             labelResults.append((id, outcome.scores))
@@ -176,12 +179,25 @@ public struct LabelingRun: Sendable {
     /// The model's predictions, with rows that have no vote handled as `uncovered` says.
     func predict(_ model: any LabelModel, _ votes: LabelMatrix, _ tieBreak: TieBreakPolicy) throws -> [Int] {
         var probabilities = try model.predictProbabilities(votes)
-        if uncovered == .uniform {
-            for row in 0..<votes.rows where !votes.row(row).contains(where: { $0 >= 0 }) {
-                for label in 0..<probabilities.classes { probabilities[row, label] = 1 / Double(probabilities.classes) }
-            }
-        }
+        if uncovered == .uniform { UndecidedRows.uniformUncovered(&probabilities, votes) }
         return probabilities.argmax(tieBreak: tieBreak)
+    }
+
+    /// Test and valid predictions. With `learned` and valid labels, undecided rows of both splits
+    /// are resolved by what the valid split's undecided rows were (so the valid score of the
+    /// undecided rows is in-sample: slightly optimistic, the same way for every model).
+    func predict(_ model: any LabelModel, test: LabelMatrix, validation: LabeledMatrix?,
+                 _ tieBreak: TieBreakPolicy) throws -> (test: [Int], valid: [Int]?) {
+        guard uncovered == .learned, let validation else {
+            return (try predict(model, test, tieBreak), try validation.map { try predict(model, $0.matrix, tieBreak) })
+        }
+        var validProbabilities = try model.predictProbabilities(validation.matrix)
+        var testProbabilities = try model.predictProbabilities(test)
+        UndecidedRows.uniformUncovered(&validProbabilities, validation.matrix)
+        UndecidedRows.uniformUncovered(&testProbabilities, test)
+        let resolver = UndecidedRows(probabilities: validProbabilities, votes: validation.matrix, gold: validation.labels)
+        return (resolver.predict(testProbabilities, test, tieBreak: tieBreak),
+                resolver.predict(validProbabilities, validation.matrix, tieBreak: tieBreak))
     }
 
     /// F1 for two-class tasks whose minority class is under 30 % of valid (sms-like), else accuracy;
