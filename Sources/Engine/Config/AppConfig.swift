@@ -11,6 +11,8 @@ public struct AppConfig: Sendable {
     public var models: [ModelSpec]
     public var rag: RAGSettings
     public var sandbox: SandboxSettings
+    public var providers = ProviderSettings.defaults
+    public var generation = GenerationSettings.defaults
     /// The file this configuration was read from.
     public var sourceFile: URL
 
@@ -82,6 +84,42 @@ public struct ModelSpec: Sendable, Equatable {
     public var cachedInputPerMTok: Decimal?
     public var retired: String?
     public var note: String?
+    /// Reasoning models (o-series, GPT-5): no temperature, `max_completion_tokens` only.
+    public var reasoning = false
+    /// A server of its own (an OpenAI-compatible one); nil uses the provider's base URL.
+    public var baseURL: String?
+    /// "max_tokens" or "max_completion_tokens"; nil picks by provider (local servers: max_tokens).
+    public var maxTokensField: String?
+}
+
+/// Where each provider is reached and which environment variable holds its key.
+public struct ProviderSettings: Sendable, Equatable {
+    public struct Endpoint: Sendable, Equatable {
+        public var baseURL: String
+        /// nil: the provider needs no key (local servers).
+        public var apiKeyEnv: String?
+    }
+
+    public var openai: Endpoint
+    public var anthropic: Endpoint
+    public var openaiCompatible: Endpoint
+
+    public static let defaults = ProviderSettings(
+        openai: Endpoint(baseURL: "https://api.openai.com/v1", apiKeyEnv: "OPENAI_API_KEY"),
+        anthropic: Endpoint(baseURL: "https://api.anthropic.com", apiKeyEnv: "ANTHROPIC_API_KEY"),
+        openaiCompatible: Endpoint(baseURL: "http://127.0.0.1:8080/v1", apiKeyEnv: nil))
+}
+
+/// How LLM calls are made.
+public struct GenerationSettings: Sendable, Equatable {
+    public var maxOutputTokens: Int
+    /// nil leaves the provider's default.
+    public var temperature: Double?
+    /// A call with no byte for this long fails (whole seconds).
+    public var idleTimeoutSeconds: Int
+    public var maxRetries: Int
+
+    public static let defaults = GenerationSettings(maxOutputTokens: 2048, temperature: nil, idleTimeoutSeconds: 120, maxRetries: 2)
 }
 
 public struct RAGSettings: Sendable, Equatable {

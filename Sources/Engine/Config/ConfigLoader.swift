@@ -90,12 +90,18 @@ public enum ConfigLoader {
             guard let kind = ModelKind(rawValue: kindName) else {
                 throw reader.error("kind", "expected chat or embedding, found \"\(kindName)\"")
             }
-            let model = ModelSpec(
+            var model = ModelSpec(
                 id: try reader.string("id"), provider: provider, kind: kind, apiModel: try reader.string("api_model"),
                 inputPerMTok: try price(&reader, "input_per_mtok"), outputPerMTok: try price(&reader, "output_per_mtok"),
                 cachedInputPerMTok: try reader.optionalString("cached_input_per_mtok") == nil ? nil : price(&reader, "cached_input_per_mtok"),
                 retired: try reader.optionalString("retired"), note: try reader.optionalString("note"))
             try requireKeys(reader, ["cached_input_per_mtok", "retired", "note"])
+            model.reasoning = try reader.optionalBool("reasoning") ?? false
+            model.baseURL = try reader.optionalString("base_url")
+            model.maxTokensField = try reader.optionalString("max_tokens_field")
+            if let field = model.maxTokensField, !["max_tokens", "max_completion_tokens"].contains(field) {
+                throw reader.error("max_tokens_field", "expected max_tokens or max_completion_tokens, found \"\(field)\"")
+            }
             try reader.finish()
             if let retired = model.retired, !isISODate(retired) {
                 throw reader.error("retired", "expected a date YYYY-MM-DD, found \"\(retired)\"")
@@ -122,13 +128,50 @@ public enum ConfigLoader {
         try sandboxReader.finish()
         try validate(sandbox, sandboxReader)
 
+        var providers = ProviderSettings.defaults
+        if root.has("providers") {
+            var reader = try root.object("providers")
+            func endpoint(_ key: String, _ fallback: ProviderSettings.Endpoint) throws -> ProviderSettings.Endpoint {
+                guard reader.has(key) else { return fallback }
+                var entry = try reader.object(key)
+                let result = ProviderSettings.Endpoint(baseURL: try entry.string("base_url"), apiKeyEnv: try entry.optionalString("api_key_env"))
+                try entry.finish()
+                guard let url = URL(string: result.baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                    throw entry.error("base_url", "expected an http(s) URL, found \"\(result.baseURL)\"")
+                }
+                return result
+            }
+            providers.openai = try endpoint("openai", providers.openai)
+            providers.anthropic = try endpoint("anthropic", providers.anthropic)
+            providers.openaiCompatible = try endpoint("openai-compatible", providers.openaiCompatible)
+            try reader.finish()
+        }
+        var generation = GenerationSettings.defaults
+        if root.has("generation") {
+            var reader = try root.object("generation")
+            generation.maxOutputTokens = try reader.optionalInt("max_output_tokens") ?? generation.maxOutputTokens
+            generation.temperature = try reader.optionalDouble("temperature")
+            generation.idleTimeoutSeconds = try reader.optionalInt("idle_timeout_seconds") ?? generation.idleTimeoutSeconds
+            generation.maxRetries = try reader.optionalInt("max_retries") ?? generation.maxRetries
+            try reader.finish()
+            guard generation.maxOutputTokens >= 16 else { throw reader.error("max_output_tokens", "must be at least 16") }
+            guard generation.idleTimeoutSeconds >= 1 else { throw reader.error("idle_timeout_seconds", "must be at least 1") }
+            guard (0...10).contains(generation.maxRetries) else { throw reader.error("max_retries", "expected 0…10") }
+            if let temperature = generation.temperature, !(0...2).contains(temperature) {
+                throw reader.error("temperature", "expected 0…2 or null")
+            }
+        }
+
         try root.finish()
         try unique(datasets.map(\.name), root, "datasets")
         try unique(modes.map(\.id), root, "modes")
         try unique(priors.map(\.id), root, "prior_types")
         try unique(models.map(\.id), root, "models")
-        return AppConfig(version: version, paths: paths, fetch: fetch, datasets: datasets, modes: modes, priorTypes: priors,
-                         models: models, rag: rag, sandbox: sandbox, sourceFile: file)
+        var config = AppConfig(version: version, paths: paths, fetch: fetch, datasets: datasets, modes: modes, priorTypes: priors,
+                               models: models, rag: rag, sandbox: sandbox, sourceFile: file)
+        config.providers = providers
+        config.generation = generation
+        return config
     }
 
     /// Keys that must be present even though they may be null, so a typo cannot silently disable them.

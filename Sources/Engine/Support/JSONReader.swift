@@ -93,6 +93,14 @@ struct JSONReader {
         return number.doubleValue
     }
 
+    mutating func optionalBool(_ key: String) throws -> Bool? {
+        raw(key) == nil ? nil : try bool(key)
+    }
+
+    mutating func optionalDouble(_ key: String) throws -> Double? {
+        raw(key) == nil ? nil : try double(key)
+    }
+
     mutating func bool(_ key: String) throws -> Bool {
         guard let value = raw(key) else { throw error(key, "missing (expected true or false)") }
         guard let number = value as? NSNumber, Self.isBool(number) else {
