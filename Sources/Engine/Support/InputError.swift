@@ -7,3 +7,4 @@ extension DatasetError: InputError {}
 extension ProgramStoreError: InputError {}
 extension FetchError: InputError {}
 extension ExtractionError: InputError {}
+extension LedgerError: InputError {}
