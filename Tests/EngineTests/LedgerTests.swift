@@ -126,6 +126,19 @@ import TestSupport
         #expect(unmakeable.description.hasPrefix(inside.path + ": "), "\(unmakeable)")
     }
 
+    @Test func contentHashIsSHA256OfTheBytes() throws {
+        let samples = ["", "abc", String(repeating: "a", count: 55), String(repeating: "b", count: 56), String(repeating: "c", count: 64),
+                       "def label_function(text):\n    return 1 if \"ünïcödé ✓\" in text else -1\n", String(repeating: "0123456789", count: 10_000)]
+        let output = try PythonReference.run("""
+            import hashlib, json, sys
+            for text in json.load(sys.stdin):
+                print(hashlib.sha256(text.encode("utf-8")).hexdigest())
+            """, input: try JSONSerialization.data(withJSONObject: samples))
+        let expected = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(samples.map { LedgerProgram.contentHash(of: $0.utf8) } == expected)
+        #expect(LedgerProgram.contentHash(of: "abc".utf8) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     /// Two processes open a new ledger at the same moment (both would migrate it) and then write
     /// many calls each, one transaction per call: every row must arrive intact, and neither may fail
     /// with "database is locked".

@@ -94,7 +94,8 @@ public struct LedgerProgram: Sendable, Equatable {
     public var runID: String
     /// Absolute path of the program file; one row per path.
     public var path: String
-    /// A hash of the file's contents (e.g. SHA-256 in hex), to notice a file changed since.
+    /// SHA-256 of the file's bytes in lowercase hex (`LedgerProgram.contentHash(of:)`): a file at this
+    /// path with other contents (edited, or another program saved under a reused name) is not this program.
     public var contentHash: String
     /// USD, exact.
     public var cost: Decimal
@@ -107,5 +108,10 @@ public struct LedgerProgram: Sendable, Equatable {
         self.contentHash = contentHash
         self.cost = cost
         self.saved = saved
+    }
+
+    /// The content hash of a program file: SHA-256 of its bytes, 64 lowercase hex digits.
+    public static func contentHash<Bytes: Collection<UInt8>>(of bytes: Bytes) -> String {
+        SHA256.hex(of: bytes)
     }
 }

@@ -8,3 +8,4 @@ extension ProgramStoreError: InputError {}
 extension FetchError: InputError {}
 extension ExtractionError: InputError {}
 extension LedgerError: InputError {}
+extension PricingError: InputError {}
