@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .target(
@@ -21,6 +22,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 "CEngineShims",
             ],
             resources: [.copy("Resources/prompt-templates.json"), .copy("Resources/sandbox_worker.py")]
@@ -34,8 +36,9 @@ let package = Package(
         ),
         .executableTarget(name: "ApplyBenchmark", dependencies: ["Engine"], path: "Benchmarks/ApplyBenchmark"),
         .executableTarget(name: "LabelModelBenchmark", dependencies: ["Engine"], path: "Benchmarks/LabelModelBenchmark"),
+        .executableTarget(name: "LedgerStress", dependencies: ["Engine"], path: "Tests/LedgerStress"),
         .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport", exclude: ["serve_files.py"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "LedgerStress"]),
         .testTarget(name: "CLITests", dependencies: ["alchemist", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

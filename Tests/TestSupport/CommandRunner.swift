@@ -12,16 +12,21 @@ public struct CommandRunner: Sendable {
 
     /// Finds `alchemist` next to the test bundle (the build products folder).
     public static func locate() throws -> CommandRunner {
+        CommandRunner(executable: try builtProduct("alchemist"))
+    }
+
+    /// An executable product of this package, looked up next to the test bundle (the build products folder).
+    public static func builtProduct(_ name: String) throws -> URL {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             Bundle.main.bundleURL,
             Bundle.main.bundleURL.deletingLastPathComponent(),
             TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug"),
-        ].map { $0.appendingPathComponent("alchemist") }
+        ].map { $0.appendingPathComponent(name) }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw PythonReference.Failure(description: "alchemist executable not found near the tests (run swift build)")
+            throw PythonReference.Failure(description: "\(name) executable not found near the tests (run swift build)")
         }
-        return CommandRunner(executable: found)
+        return found
     }
 
     public func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = TestEnvironment.repositoryRoot) throws -> Result {

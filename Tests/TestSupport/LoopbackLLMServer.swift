@@ -73,9 +73,11 @@ public final class LoopbackLLMServer: @unchecked Sendable {
         return (try? JSONSerialization.jsonObject(with: data ?? Data())) as? [String: Any] ?? [:]
     }
 
+    /// SIGKILL: children spawned from the test's worker threads inherit their blocked signal mask,
+    /// so a SIGTERM would stay pending forever.
     public func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }

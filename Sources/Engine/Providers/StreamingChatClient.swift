@@ -25,7 +25,7 @@ protocol ChatStreamParser {
 struct StreamingChatClient<Wire: ChatWire>: ChatModel {
     let wire: Wire
     var policy = RetryPolicy()
-    /// Seconds without a byte after which a call fails (whole seconds: Foundation truncates less).
+    /// Seconds without a byte after which a call fails.
     var idleTimeout: Double = 120
 
     var providerName: String { wire.providerName }
@@ -65,11 +65,12 @@ struct StreamingChatClient<Wire: ChatWire>: ChatModel {
     }
 
     private func attempt(_ request: ChatRequest, _ out: AsyncThrowingStream<ChatEvent, Error>.Continuation) async throws {
-        let urlRequest = try wire.urlRequest(request, timeout: max(1, idleTimeout.rounded(.up)))
+        // Foundation's own timeout is a backstop; the stream's idle watchdog is the one that acts.
+        let urlRequest = try wire.urlRequest(request, timeout: max(1, idleTimeout.rounded(.up)) + 30)
         let provider = wire.providerName
         let head: HTTPURLResponse, body: AsyncThrowingStream<Data, Error>
         do {
-            (head, body) = try await HTTPStream.open(urlRequest)
+            (head, body) = try await HTTPStream.open(urlRequest, idleTimeout: idleTimeout)
         } catch {
             throw Self.transportError(error, provider: provider, afterFirstByte: false)
         }

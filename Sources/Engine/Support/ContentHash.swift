@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// SHA-256 of file contents, for the ledger's saved programs and for index freshness checks.
+/// SHA-256 of file contents (swift-crypto), for the ledger's saved programs and for index freshness checks.
 public enum ContentHash {
     public static func sha256Hex(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
 

@@ -7,3 +7,5 @@ extension DatasetError: InputError {}
 extension ProgramStoreError: InputError {}
 extension FetchError: InputError {}
 extension ExtractionError: InputError {}
+extension LedgerError: InputError {}
+extension PricingError: InputError {}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// Writes one labeling program: the stages of the plan's mode stream from their models, every
+/// call goes to the ledger (also failed and cancelled ones, with what they cost), the program is
+/// extracted from the code stage's answer and smoke-tested in the sandbox. Saving is a separate
+/// step (`save`), so a caller can show the result first and let the user decide.
+public struct GenerationPipeline: Sendable {
+    public var plan: GenerationPlan
+    /// Makes the chat model for a model entry (provider, base URL and key resolved by the caller).
+    public var chatModel: @Sendable (ModelSpec) throws -> any ChatModel
+    public var ledger: Ledger?
+    public var smokeTester: SmokeTester?
+
+    public init(plan: GenerationPlan, chatModel: @escaping @Sendable (ModelSpec) throws -> any ChatModel,
+                ledger: Ledger?, smokeTester: SmokeTester?) {
+        self.plan = plan
+        self.chatModel = chatModel
+        self.ledger = ledger
+        self.smokeTester = smokeTester
+    }
+
+    /// Runs the stages once.
+    /// - Parameter budgetLeft: dollars that may still be spent; a call whose worst case exceeds it is not made.
+    /// - Throws: `ProviderError` (after the retries), `BudgetExceeded`, `CancellationError`; the calls
+    ///   made before are in the ledger either way.
+    public func generate(budgetLeft: Decimal? = nil, emit: @Sendable (GenerationEvent) async -> Void) async throws -> GeneratedProgram {
+        let runID = Self.newRunID()
+        try ledger?.record(LedgerRun(id: runID, started: Date(), dataset: plan.dataset, mode: plan.modeFolder,
+                                     codeModel: plan.codeModel.id, knowledgeModel: plan.knowledgeModel?.id, prior: plan.prior?.id,
+                                     mission: plan.mission, query: plan.query))
+        var stages: [StageUsage] = []
+        var callIDs: [Int64] = []
+        var spent = Decimal(0)
+        var knowledge: String?
+        let count = plan.stages.count
+        for (index, stage) in plan.stages.enumerated() {
+            let prompt = stage == .knowledge ? plan.knowledgePrompt : plan.codePrompt(knowledge: knowledge)
+            if let budgetLeft {
+                let worst = plan.worstCaseCost(of: stage, prompt: prompt)
+                if worst > budgetLeft - spent { throw BudgetExceeded(stage: stage, worstCase: worst, left: budgetLeft - spent) }
+            }
+            let model = stage == .knowledge ? (plan.knowledgeModel ?? plan.codeModel) : plan.codeModel
+            await emit(.stageStarted(stage: stage, model: model, prompt: prompt, number: index + 1, of: count))
+            let call = try await runCall(stage: stage, model: model, prompt: prompt, runID: runID, spentBefore: spent, emit: emit)
+            callIDs += call.id.map { [$0] } ?? []
+            spent += call.cost
+            stages.append(StageUsage(stage: stage.rawValue, model: model.id, inputTokens: call.usage.inputTokens,
+                                     outputTokens: call.usage.outputTokens, cost: call.cost, estimated: call.usage.estimated))
+            await emit(.stageFinished(stage: stage, usage: call.usage, cost: call.cost, finishReason: call.finishReason))
+            if stage == .knowledge { knowledge = call.text }
+            if stage == .code {
+                var program = GeneratedProgram(runID: runID, plan: plan, knowledge: knowledge, answer: call.text, code: nil,
+                                               extractionError: nil, stages: stages, finalPrompt: prompt, smokeTest: nil, callIDs: callIDs)
+                do {
+                    program.code = try ProgramExtractor.extract(from: call.text)
+                } catch {
+                    program.extractionError = "\(error)"
+                    await emit(.extractionFailed(reason: "\(error)"))
+                    return program
+                }
+                await emit(.programExtracted(code: program.code!))
+                if let smokeTester {
+                    let result = try await smokeTester.run(code: program.code!)
+                    program.smokeTest = result
+                    await emit(.smokeTest(result))
+                }
+                return program
+            }
+        }
+        throw ProviderError(kind: .badRequest, provider: "pipeline", message: "the mode has no code stage")
+    }
+
+    /// Saves the program in the store's folder for its dataset, mode, code model and prior, and
+    /// records it in the ledger. A program that does not load is refused unless `force`.
+    public func save(_ program: GeneratedProgram, store: ProgramStore, force: Bool = false) throws -> URL {
+        guard let code = program.code else {
+            throw ProgramStoreError(path: store.root.path, reason: "no program to save: \(program.extractionError ?? "no code")")
+        }
+        if let smoke = program.smokeTest, !smoke.loads, !force {
+            throw ProgramStoreError(path: store.root.path,
+                                    reason: "the program does not load (\(smoke.loadError ?? "")); save it anyway with --save-broken")
+        }
+        let metadata = ProgramMetadata(dataset: plan.dataset, mode: plan.modeFolder, codeModel: plan.codeModel.id,
+                                       knowledgeModel: plan.knowledgeModel?.id, prior: plan.prior?.id, stages: program.stages,
+                                       created: ISO8601DateFormatter().string(from: Date()), runID: program.runID)
+        let text = try ProgramFile.render(prompt: program.finalPrompt.rendered, inputTokens: program.inputTokens,
+                                          outputTokens: program.outputTokens, cost: program.cost, metadata: metadata, code: code)
+        let folder = try store.folder(dataset: plan.dataset, mode: plan.modeFolder, codeModel: plan.codeModel.id, prior: plan.prior?.id)
+        let url = try store.saveNext(text, in: folder)
+        try ledger?.record(LedgerProgram(runID: program.runID, path: url.path, contentHash: LedgerProgram.contentHash(of: Array(text.utf8)),
+                                         cost: program.cost, saved: Date()))
+        return url
+    }
+
+    /// Marks the calls of a program the user threw away.
+    public func discard(_ program: GeneratedProgram) throws {
+        for id in program.callIDs { try ledger?.setStatus(callID: id, .discarded) }
+    }
+
+    struct CallResult {
+        var id: Int64?
+        var text: String
+        var usage: TokenUsage
+        var cost: Decimal
+        var finishReason: String?
+    }
+
+    private func runCall(stage: GenerationStage, model: ModelSpec, prompt: StagePrompt, runID: String, spentBefore: Decimal,
+                         emit: @Sendable (GenerationEvent) async -> Void) async throws -> CallResult {
+        let request = ChatRequest(model: model, system: prompt.system, messages: [ChatMessage(.user, prompt.user)],
+                                  maxOutputTokens: plan.maxOutputTokens, temperature: plan.temperature)
+        let started = Date()
+        let clock = ContinuousClock.now
+        var text = ""
+        var usage = TokenUsage(inputTokens: request.estimatedInputTokens, outputTokens: 0, estimated: true)
+        var finishReason: String?
+        var providerName = model.provider.rawValue
+        func record(_ status: CallStatus, _ error: Error?) throws -> Int64? {
+            let cost = TokenCost.cost(model: model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
+                                      cachedInputTokens: usage.cachedInputTokens)
+            let providerError = error as? ProviderError
+            return try ledger?.record(LedgerCall(
+                id: nil, runID: runID, stage: stage.rawValue, provider: providerName, model: model.id, prompt: prompt.rendered,
+                inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, estimated: usage.estimated, cost: cost,
+                latencySeconds: (ContinuousClock.now - clock).seconds, status: status, httpStatus: providerError?.status,
+                error: error.map { "\($0)" }, started: started))
+        }
+        do {
+            let chat = try chatModel(model)
+            providerName = chat.providerName
+            for try await event in chat.stream(request) {
+                switch event {
+                case .text(let piece):
+                    text += piece
+                    if usage.estimated { usage.outputTokens = TokenEstimate.tokens(text) }
+                    let cost = TokenCost.cost(model: model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens)
+                    await emit(.text(stage: stage, piece))
+                    await emit(.usage(stage: stage, usage, cost: cost, total: spentBefore + cost))
+                case .usage(let reported):
+                    usage = reported
+                case .finished(let reason):
+                    finishReason = reason
+                case .retrying(let attempt, let delay, let error):
+                    await emit(.retrying(stage: stage, attempt: attempt, delay: delay, error: error))
+                }
+            }
+        } catch is CancellationError {
+            _ = try? record(.cancelled, nil)
+            throw CancellationError()
+        } catch {
+            _ = try? record(.failed, error)
+            throw error
+        }
+        if Task.isCancelled {
+            _ = try? record(.cancelled, nil)
+            throw CancellationError()
+        }
+        let cost = TokenCost.cost(model: model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
+                                  cachedInputTokens: usage.cachedInputTokens)
+        await emit(.usage(stage: stage, usage, cost: cost, total: spentBefore + cost))
+        let id = try record(.ok, nil)
+        return CallResult(id: id, text: text, usage: usage, cost: cost, finishReason: finishReason)
+    }
+
+    static func newRunID() -> String {
+        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!,
+                                                formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+        return "\(stamp)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The generation modes that run without retrieval.
+public enum GenerationMode: String, Sendable, CaseIterable {
+    /// ScriptoriumWS: the code model writes the program from the task description alone.
+    case scriptorium
+    /// Alchemist without RAG: the knowledge model writes prior knowledge, then the code model the program.
+    case alchemist
+}
+
+public enum GenerationStage: String, Sendable, Equatable {
+    case knowledge, code
+}
+
+/// The exact prompt of one stage.
+public struct StagePrompt: Sendable, Equatable {
+    public var system: String?
+    public var user: String
+
+    /// How the prompt is kept in program files and the ledger.
+    public var rendered: String {
+        guard let system else { return user }
+        return "[system]\n\(system)\n\n[user]\n\(user)"
+    }
+}
+
+/// What to generate: the dataset's task, the mode, the models and the editable texts.
+public struct GenerationPlan: Sendable {
+    public var dataset: String
+    public var classCount: Int
+    public var template: PromptTemplate
+    public var mode: GenerationMode
+    public var codeModel: ModelSpec
+    /// Alchemist mode only.
+    public var knowledgeModel: ModelSpec?
+    public var prior: PriorTypeSpec?
+    /// Defaults to the template's mission statement.
+    public var mission: String
+    /// The prior-knowledge request; defaults to the template's request for the prior type.
+    public var query: String?
+    public var maxOutputTokens: Int
+    public var temperature: Double?
+
+    public init(dataset: String, classCount: Int, template: PromptTemplate, mode: GenerationMode, codeModel: ModelSpec,
+                knowledgeModel: ModelSpec? = nil, prior: PriorTypeSpec? = nil, mission: String? = nil, query: String? = nil,
+                maxOutputTokens: Int = GenerationSettings.defaults.maxOutputTokens, temperature: Double? = nil) {
+        self.dataset = dataset
+        self.classCount = classCount
+        self.template = template
+        self.mode = mode
+        self.codeModel = codeModel
+        self.knowledgeModel = mode == .alchemist ? (knowledgeModel ?? codeModel) : nil
+        self.prior = mode == .alchemist ? prior : nil
+        self.mission = mission ?? template.mission
+        self.query = mode == .alchemist ? (query ?? prior.map { template.priorRequest(for: $0) } ?? template.priorRequest) : nil
+        self.maxOutputTokens = maxOutputTokens
+        self.temperature = temperature
+    }
+
+    public var stages: [GenerationStage] { mode == .alchemist ? [.knowledge, .code] : [.code] }
+
+    /// Stage 1 of Alchemist: the knowledge model answers the prior-knowledge request.
+    public var knowledgePrompt: StagePrompt {
+        StagePrompt(system: template.knowledgeSystem, user: query ?? template.priorRequest)
+    }
+
+    /// The code stage; `knowledge` is stage 1's answer (Alchemist) and goes first as "useful information".
+    public func codePrompt(knowledge: String?) -> StagePrompt {
+        var parts: [String] = []
+        if let knowledge {
+            let compact = knowledge.split(whereSeparator: \.isNewline)
+                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: "\n")
+            parts.append("Useful information:\n\(compact)")
+        }
+        parts += [mission, template.labelingInstruction, template.signature]
+        return StagePrompt(system: template.codeSystem, user: parts.joined(separator: "\n\n"))
+    }
+
+    /// The folder name of the mode in the program store and the experiment log.
+    public var modeFolder: String { mode == .alchemist ? "alchemist" : "scriptorium" }
+
+    /// The most a call of `stage` can cost: its prompt's estimated input plus every allowed output token.
+    public func worstCaseCost(of stage: GenerationStage, prompt: StagePrompt) -> Decimal {
+        let model = stage == .knowledge ? (knowledgeModel ?? codeModel) : codeModel
+        let request = ChatRequest(model: model, system: prompt.system, messages: [ChatMessage(.user, prompt.user)],
+                                  maxOutputTokens: maxOutputTokens)
+        return TokenCost.cost(model: model, inputTokens: request.estimatedInputTokens, outputTokens: maxOutputTokens)
+    }
+}

@@ -1,0 +1,52 @@
+import Engine
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct TokenCostTests {
+    let config: AppConfig
+
+    init() throws { config = try TestEnvironment.config() }
+
+    func model(_ id: String) throws -> ModelSpec { try #require(config.model(id: id), "\(id) in config.json") }
+
+    @Test func pricesPerMillionTokensExactly() throws {
+        let mini = try model("gpt-4o-mini")  // 0.15 in, 0.60 out, 0.075 cached, USD per 1M tokens
+        // 1234 × 0.15 = 185.1 and 567 × 0.60 = 340.2 micro-dollars: 525.3 µ$ = $0.0005253.
+        #expect(TokenCost.cost(model: mini, inputTokens: 1234, outputTokens: 567) == Decimal(string: "0.0005253")!)
+        // 1000 of the 1234 input tokens cached: 234 × 0.15 + 1000 × 0.075 + 340.2 = 35.1 + 75 + 340.2 = 450.3 µ$.
+        #expect(TokenCost.cost(model: mini, inputTokens: 1234, outputTokens: 567, cachedInputTokens: 1000) == Decimal(string: "0.0004503")!)
+        let gpt4 = try model("gpt-4-0613")  // 30 in, 60 out
+        #expect(TokenCost.cost(model: gpt4, inputTokens: 1, outputTokens: 1) == Decimal(string: "0.00009")!)
+        #expect(TokenCost.cost(model: gpt4, inputTokens: 1_000_000, outputTokens: 1_000_000) == 90)
+        #expect(TokenCost.cost(model: gpt4, inputTokens: 0, outputTokens: 0) == 0)
+    }
+
+    @Test func cachedTokensWithoutACachedPriceAreBilledAsInput() throws {
+        let turbo = try model("gpt-3.5-turbo-0125")  // 0.50 in, 1.50 out, no cached price
+        #expect(turbo.cachedInputPerMTok == nil)
+        // 1234 × 0.5 + 567 × 1.5 = 617 + 850.5 = 1467.5 µ$, cached or not.
+        #expect(TokenCost.cost(model: turbo, inputTokens: 1234, outputTokens: 567, cachedInputTokens: 1000) == Decimal(string: "0.0014675")!)
+        #expect(TokenCost.cost(model: turbo, inputTokens: 1234, outputTokens: 567) == Decimal(string: "0.0014675")!)
+        // More cached tokens than input tokens count as all input cached.
+        let mini = try model("gpt-4o-mini")
+        #expect(TokenCost.cost(model: mini, inputTokens: 10, outputTokens: 0, cachedInputTokens: 50) == Decimal(string: "0.00000075")!)
+    }
+
+    @Test func summingAThousandSmallCostsDoesNotDrift() throws {
+        let mini = try model("gpt-4o-mini")
+        let one = TokenCost.cost(model: mini, inputTokens: 1, outputTokens: 0)
+        #expect(one == Decimal(string: "0.00000015")!)
+        var total = Decimal(0)
+        var binary = 0.0
+        for _ in 0..<1000 {
+            total += one
+            binary += 0.00000015
+        }
+        #expect(total == Decimal(string: "0.00015")!)
+        #expect(binary != 0.00015)  // what summing in Double would have given instead
+        var calls = Decimal(0)
+        for _ in 0..<1000 { calls += TokenCost.cost(model: mini, inputTokens: 1234, outputTokens: 567) }
+        #expect(calls == Decimal(string: "0.5253")!)
+    }
+}
