@@ -213,6 +213,14 @@ import TestSupport
     }
 
     @Test(arguments: Wire.allCases)
+    func anAnswerWithoutCodeStreamsNormallyAndHasNoProgram(wire: Wire) async throws {
+        let outcome = try await run(wire, [["kind": "no_code"]])
+        #expect(outcome.error == nil)
+        #expect(!outcome.text.isEmpty)
+        #expect(throws: ExtractionError.self) { try ProgramExtractor.extract(from: outcome.text) }
+    }
+
+    @Test(arguments: Wire.allCases)
     func aStalledStreamIsEndedByTheIdleTimeout(wire: Wire) async throws {
         let started = ContinuousClock.now
         let outcome = try await run(wire, [["kind": "stall", "stall_seconds": 20], ["kind": "normal"]], client: try client(wire, idle: 1))

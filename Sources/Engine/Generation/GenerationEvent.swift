@@ -11,6 +11,8 @@ public enum GenerationEvent: Sendable {
     case programExtracted(code: String)
     case extractionFailed(reason: String)
     case smokeTest(SmokeTestResult)
+    /// The program was written to this file (emitted by whoever calls `GenerationPipeline.save`).
+    case saved(URL)
 }
 
 /// A program the pipeline produced, not yet saved.

@@ -57,7 +57,7 @@ public struct SmokeTester: Sendable {
         var votes = [Int](repeating: 0, count: classCount)
         var covered = 0, judged = 0, right = 0
         for row in 0..<outcome.matrix.rows {
-            let vote = Int(outcome.matrix.row(row)[0])
+            let vote = Int(outcome.matrix.row(row).first ?? -1)
             guard vote >= 0 else { continue }
             covered += 1
             votes[vote] += 1

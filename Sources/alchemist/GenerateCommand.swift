@@ -1,0 +1,229 @@
+import ArgumentParser
+import Dispatch
+import Engine
+import Foundation
+
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Have an LLM write labeling programs, streaming each stage live; smoke-test and save them.",
+        discussion: """
+        Modes: scriptorium (one stage: the code model writes the program from the task description) and \
+        alchemist (the knowledge model first writes prior knowledge of the chosen type, then the code model the program). \
+        Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY in the environment or a .env file here; base URLs from \
+        --base-url, OPENAI_BASE_URL / ANTHROPIC_BASE_URL, or config.json. Every call and its cost is recorded in the ledger \
+        (see `alchemist pricing`). Ctrl-C cancels the call in flight: nothing half-done is saved, the spend is recorded.
+        """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Dataset name (see `alchemist datasets`).")
+    var dataset: String
+
+    @Option(help: "scriptorium or alchemist.")
+    var mode = "alchemist"
+
+    @Option(name: .customLong("code-model"), help: "Model that writes the program (see config.json models).")
+    var codeModel = "gpt-4o-mini"
+
+    @Option(name: .customLong("knowledge-model"), help: "Model that writes the prior knowledge (alchemist mode; default: the code model).")
+    var knowledgeModel: String?
+
+    @Option(help: "Prior-knowledge type: heuristics, keywords, description, examples, or its full name.")
+    var prior = "heuristics"
+
+    @Option(help: "Mission statement (default: the dataset's template).")
+    var mission: String?
+
+    @Option(help: "Prior-knowledge request sent to the knowledge model (default: the template's, for the prior type).")
+    var query: String?
+
+    @Option(help: "Programs to make, each from fresh calls.")
+    var count = 1
+
+    @Option(help: "Stop before any call that could take the spend of this command over this many dollars.")
+    var budget: String?
+
+    @Flag(help: "Do not ask before spending money.")
+    var yes = false
+
+    @Flag(name: .customLong("save-broken"), help: "Save a program even when it does not load in the sandbox.")
+    var saveBroken = false
+
+    @Flag(name: .customLong("no-smoke-test"), help: "Save without running the program on the valid split first.")
+    var noSmokeTest = false
+
+    @Flag(name: .customLong("show-prompts"), help: "Print each stage's full prompt before its answer.")
+    var showPrompts = false
+
+    @Option(name: .customLong("base-url"), help: "Send every call to this base URL (e.g. http://127.0.0.1:8080/v1).")
+    var baseURL: String?
+
+    @Option(name: .customLong("max-output-tokens"), help: "Output cap per call (default: config.json generation.max_output_tokens).")
+    var maxOutputTokens: Int?
+
+    func run() async throws {
+        try await reportingBadInput {
+            let (config, paths) = try common.load()
+            let catalog = DatasetCatalog(config: config, paths: paths)
+            guard let entry = catalog.entry(named: dataset) else {
+                throw BadInput("--dataset: unknown dataset \"\(dataset)\" (see `alchemist datasets`)")
+            }
+            guard entry.isPresent else {
+                throw BadInput("--dataset: \(dataset) is not on disk; fetch it with `alchemist datasets fetch \(dataset)`")
+            }
+            guard let generationMode = GenerationMode(rawValue: mode) else {
+                if mode == "alchemist-rag" { throw BadInput("--mode: alchemist-rag (retrieval) is not built yet; use scriptorium or alchemist") }
+                throw BadInput("--mode: expected scriptorium or alchemist, found \"\(mode)\"")
+            }
+            guard count >= 1 else { throw BadInput("--count: must be at least 1") }
+            var budgetLimit: Decimal?
+            if let budget {
+                guard let value = Decimal(string: budget), value >= 0 else { throw BadInput("--budget: expected dollars, e.g. 0.50, found \"\(budget)\"") }
+                budgetLimit = value
+            }
+            let code = try chatModel(codeModel, "--code-model", config)
+            let knowledge = generationMode == .alchemist ? try chatModel(knowledgeModel ?? codeModel, "--knowledge-model", config) : nil
+            let priorType = try Self.priorType(prior, config)
+            let data = try catalog.load(dataset)
+            let template = try PromptTemplates.bundled().template(for: entry)
+            let plan = GenerationPlan(
+                dataset: dataset, classCount: data.classCount, template: template, mode: generationMode, codeModel: code,
+                knowledgeModel: knowledge, prior: priorType, mission: mission, query: query,
+                maxOutputTokens: maxOutputTokens ?? config.generation.maxOutputTokens, temperature: config.generation.temperature)
+            let keys = APIKeys()
+            // Resolve every model now, so a missing key is reported before anything is sent.
+            for model in [code] + (knowledge.map { [$0] } ?? []) {
+                do {
+                    _ = try ChatModels.make(model, config: config, keys: keys, baseURLOverride: baseURL)
+                } catch let error as ProviderError {
+                    throw BadInput("\(error.message); \(error.advice)")
+                }
+            }
+            let ledger = try Ledger(path: Ledger.defaultPath(appHome: paths.appHome))
+            let tester = noSmokeTest ? nil : try SmokeTester(dataset: data, settings: config.sandbox)
+            let baseURL = self.baseURL
+            let pipeline = GenerationPipeline(
+                plan: plan, chatModel: { try ChatModels.make($0, config: config, keys: keys, baseURLOverride: baseURL) },
+                ledger: ledger, smokeTester: tester)
+            try confirmSpend(plan)
+
+            let printer = StreamPrinter(showPrompts: showPrompts)
+            let work = Task { try await generateAll(pipeline, store: ProgramStore(root: paths.lfDir), printer: printer, budget: budgetLimit) }
+            GenerateInterrupt.install { work.cancel() }
+            do {
+                let saved = try await work.value
+                printer.line("\(saved.count) of \(count) program\(count == 1 ? "" : "s") saved; spend recorded in \(ledger.path.path)")
+                if saved.count < count { throw ExitCode(1) }
+            } catch is CancellationError {
+                printer.line("\ncancelled: nothing half-done was saved; the spend so far is recorded in the ledger")
+                throw ExitCode(130)
+            } catch let error as ProviderError {
+                printer.line("\n\(error)")
+                printer.line("what to do: \(error.advice)")
+                throw ExitCode(error.kind == .missingKey ? 2 : 1)
+            } catch let error as BudgetExceeded {
+                printer.line("\n\(error.description)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    private func generateAll(_ pipeline: GenerationPipeline, store: ProgramStore, printer: StreamPrinter, budget: Decimal?) async throws -> [URL] {
+        var saved: [URL] = []
+        var spent = Decimal(0)
+        for number in 1...count {
+            try Task.checkCancellation()
+            if count > 1 { printer.line("\n═══ program \(number) of \(count) ═══") }
+            let program: GeneratedProgram
+            do {
+                program = try await pipeline.generate(budgetLeft: budget.map { $0 - spent }) { event in printer.show(event) }
+            } catch let error as ProviderError where error.kind == .missingKey {
+                throw error
+            }
+            spent += program.cost
+            printer.line(String(format: "── program: %d in / %d out tokens%@ · $%@ ──", program.inputTokens, program.outputTokens,
+                                program.estimated ? " (est.)" : "", "\(program.cost)"))
+            guard program.code != nil else {
+                try pipeline.discard(program)
+                printer.line("not saved: \(program.extractionError ?? "no program in the answer")")
+                continue
+            }
+            if let smoke = program.smokeTest, !smoke.loads, !saveBroken {
+                try pipeline.discard(program)
+                printer.line("not saved: the program does not load (pass --save-broken to keep it anyway)")
+                continue
+            }
+            let url = try pipeline.save(program, store: store, force: saveBroken)
+            saved.append(url)
+            printer.show(.saved(url))
+        }
+        return saved
+    }
+
+    private func chatModel(_ id: String, _ flag: String, _ config: AppConfig) throws -> ModelSpec {
+        guard let model = config.model(id: id), model.kind == .chat else {
+            let known = config.models.filter { $0.kind == .chat }.map(\.id).joined(separator: ", ")
+            throw BadInput("\(flag): unknown chat model \"\(id)\" (known: \(known))")
+        }
+        if let retired = model.retired {
+            FileHandle.standardError.write(Data("alchemist: warning: \(model.id) was retired on \(retired); the call may fail\n".utf8))
+        }
+        return model
+    }
+
+    static func priorType(_ text: String, _ config: AppConfig) throws -> PriorTypeSpec {
+        let wanted = text.lowercased()
+        if let found = config.priorTypes.first(where: { $0.id == wanted || $0.name.lowercased() == wanted }) { return found }
+        let known = config.priorTypes.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")
+        throw BadInput("--prior: unknown prior-knowledge type \"\(text)\" (known: \(known))")
+    }
+
+    /// Asks before spending (worst case: every allowed output token) unless --yes; no terminal, no question: refuse.
+    private func confirmSpend(_ plan: GenerationPlan) throws {
+        let perProgram = plan.stages.reduce(Decimal(0)) { total, stage in
+            let prompt = stage == .knowledge ? plan.knowledgePrompt : plan.codePrompt(knowledge: String(repeating: "x", count: 4 * plan.maxOutputTokens))
+            return total + plan.worstCaseCost(of: stage, prompt: prompt)
+        }
+        let worst = perProgram * Decimal(count)
+        guard worst > 0, !yes else { return }
+        let question = "Up to $\(Self.rounded(worst)) for \(count) program\(count == 1 ? "" : "s") (worst case). Go on? [y/N] "
+        guard isatty(0) != 0 else {
+            throw BadInput("this could spend up to $\(Self.rounded(worst)); pass --yes to confirm (no terminal to ask)")
+        }
+        FileHandle.standardError.write(Data(question.utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard answer == "y" || answer == "yes" else { throw ExitCode(1) }
+    }
+
+    static func rounded(_ value: Decimal) -> String {
+        var input = value, output = Decimal()
+        NSDecimalRound(&output, &input, 4, .up)
+        return "\(output)"
+    }
+}
+
+/// Ctrl-C while generating: the first cancels the work (the call in flight stops, its spend is
+/// recorded), a second one quits at once.
+enum GenerateInterrupt {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var pressed = 0
+
+    static func install(_ cancel: @escaping @Sendable () -> Void) {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+            source.setEventHandler {
+                pressed += 1
+                if pressed > 1 {
+                    WorkerRegistry.shared.killAll()
+                    exit(128 + signalNumber)
+                }
+                WorkerRegistry.shared.killAll()
+                cancel()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
