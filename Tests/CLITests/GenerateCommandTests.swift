@@ -151,6 +151,21 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: lfDir.appendingPathComponent("demo").path))
     }
 
+    @Test func aProgramThatDoesNotLoadIsKeptOnlyWhenTheUserInsists() throws {
+        let forbidden = "```python\nimport os\n\ndef label_function(text):\n    return 1 if os.sep in text else -1\n```\n"
+        try server.script([["kind": "normal", "text": forbidden], ["kind": "normal", "text": forbidden]])
+        let refused = try generate(["--mode", "scriptorium"])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("does not load"))
+        #expect(refused.stdout.contains("--save-broken"))
+        #expect(!FileManager.default.fileExists(atPath: lfDir.appendingPathComponent("demo").path))
+        #expect(try ledger().calls().map(\.status) == [.discarded])
+        let kept = try generate(["--mode", "scriptorium", "--save-broken"])
+        #expect(kept.status == 0, "\(kept.stdout)")
+        #expect(FileManager.default.fileExists(atPath: lfDir.appendingPathComponent("demo/scriptorium/gpt-4o-mini/LF1.py").path))
+        #expect(try ledger().programs().count == 1)
+    }
+
     @Test func aMissingKeyNamesTheVariableAndSendsNothing() throws {
         try server.reset()
         let result = try runner.run(["generate", "--dataset", "demo", "--lf-dir", lfDir.path, "--yes", "--mode", "scriptorium",
