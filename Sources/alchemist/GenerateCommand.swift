@@ -20,8 +20,23 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Dataset name (see `alchemist datasets`).")
     var dataset: String
 
-    @Option(help: "scriptorium or alchemist.")
+    @Option(help: "scriptorium, alchemist or alchemist-rag.")
     var mode = "alchemist"
+
+    @Option(help: "Alchemist with RAG: a knowledge-source JSON file, a folder or a file of documents.")
+    var knowledge: String?
+
+    @Option(help: "Alchemist with RAG: map-reduce (each passage, then combine) or stuff (one call).")
+    var chain = "map-reduce"
+
+    @Option(help: "Alchemist with RAG: builtin (offline), openai or local.")
+    var embedder = "builtin"
+
+    @Option(name: .customLong("embedding-model"), help: "Embedding model for --embedder openai.")
+    var embeddingModel = "text-embedding-3-small"
+
+    @Option(name: .customLong("top-k"), help: "Alchemist with RAG: passages to retrieve (default: config.json rag.top_k).")
+    var topK: Int?
 
     @Option(name: .customLong("code-model"), help: "Model that writes the program (see config.json models).")
     var codeModel = "gpt-4o-mini"
@@ -73,9 +88,13 @@ struct GenerateCommand: AsyncParsableCommand {
                 throw BadInput("--dataset: \(dataset) is not on disk; fetch it with `alchemist datasets fetch \(dataset)`")
             }
             guard let generationMode = GenerationMode(rawValue: mode) else {
-                if mode == "alchemist-rag" { throw BadInput("--mode: alchemist-rag (retrieval) is not built yet; use scriptorium or alchemist") }
-                throw BadInput("--mode: expected scriptorium or alchemist, found \"\(mode)\"")
+                throw BadInput("--mode: expected scriptorium, alchemist or alchemist-rag, found \"\(mode)\"")
             }
+            guard let retrievalChain = RetrievalChain(rawValue: chain) else {
+                throw BadInput("--chain: expected map-reduce or stuff, found \"\(chain)\"")
+            }
+            if generationMode == .alchemistRAG, knowledge == nil { throw BadInput("--knowledge: alchemist-rag needs a knowledge path") }
+            if let topK, topK < 1 { throw BadInput("--top-k: must be at least 1") }
             guard count >= 1 else { throw BadInput("--count: must be at least 1") }
             var budgetLimit: Decimal?
             if let budget {
@@ -83,17 +102,19 @@ struct GenerateCommand: AsyncParsableCommand {
                 budgetLimit = value
             }
             let code = try chatModel(codeModel, "--code-model", config)
-            let knowledge = generationMode == .alchemist ? try chatModel(knowledgeModel ?? codeModel, "--knowledge-model", config) : nil
+            let knowledgeSpec = generationMode.usesKnowledge ? try chatModel(knowledgeModel ?? codeModel, "--knowledge-model", config) : nil
             let priorType = try Self.priorType(prior, config)
             let data = try catalog.load(dataset)
             let template = try PromptTemplates.bundled().template(for: entry)
-            let plan = GenerationPlan(
+            var plan = GenerationPlan(
                 dataset: dataset, classCount: data.classCount, template: template, mode: generationMode, codeModel: code,
-                knowledgeModel: knowledge, prior: priorType, mission: mission, query: query,
+                knowledgeModel: knowledgeSpec, prior: priorType, mission: mission, query: query,
                 maxOutputTokens: maxOutputTokens ?? config.generation.maxOutputTokens, temperature: config.generation.temperature)
+            plan.chain = retrievalChain
+            plan.topK = topK ?? config.rag.topK
             let keys = APIKeys()
             // Resolve every model now, so a missing key is reported before anything is sent.
-            for model in [code] + (knowledge.map { [$0] } ?? []) {
+            for model in [code] + (knowledgeSpec.map { [$0] } ?? []) {
                 do {
                     _ = try ChatModels.make(model, config: config, keys: keys, baseURLOverride: baseURL)
                 } catch let error as ProviderError {
@@ -103,9 +124,23 @@ struct GenerateCommand: AsyncParsableCommand {
             let ledger = try Ledger(path: Ledger.defaultPath(appHome: paths.appHome))
             let tester = noSmokeTest ? nil : try SmokeTester(dataset: data, settings: config.sandbox)
             let baseURL = self.baseURL
-            let pipeline = GenerationPipeline(
+            var pipeline = GenerationPipeline(
                 plan: plan, chatModel: { try ChatModels.make($0, config: config, keys: keys, baseURLOverride: baseURL) },
                 ledger: ledger, smokeTester: tester)
+            if generationMode == .alchemistRAG, let knowledge {
+                let source = URL(fileURLWithPath: knowledge, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                let base = KnowledgeBase(cacheFolder: paths.appHome.appendingPathComponent("caches/knowledge"),
+                                         chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
+                let chosen = try Embedders.make(embedder, config: config, keys: keys, model: embeddingModel, baseURLOverride: baseURL)
+                let built = try await base.index(source.standardizedFileURL, embedder: chosen) { step in
+                    FileHandle.standardError.write(Data("knowledge: \(step)\n".utf8))
+                }
+                for failure in built.failures {
+                    FileHandle.standardError.write(Data("knowledge: skipped \(failure.source): \(failure.reason)\n".utf8))
+                }
+                FileHandle.standardError.write(Data("knowledge: \(built.index.chunks.count) chunks from \(built.documents) documents\(built.reused ? " (index reused)" : "")\n".utf8))
+                pipeline.retriever = Retriever(index: built.index, embedder: built.embedder)
+            }
             try confirmSpend(plan)
 
             let printer = StreamPrinter(showPrompts: showPrompts)

@@ -19,6 +19,12 @@ final class StreamPrinter: @unchecked Sendable {
 
     func show(_ event: GenerationEvent) {
         switch event {
+        case .retrieved(let passages):
+            line("── retrieved \(passages.count) passage\(passages.count == 1 ? "" : "s") ──")
+            for (rank, passage) in passages.enumerated() {
+                let preview = passage.chunk.text.replacingOccurrences(of: "\n", with: " ").prefix(100)
+                line(String(format: "[%d] %.3f  %@ #%d  %@", rank + 1, passage.score, passage.chunk.source, passage.chunk.index, String(preview)))
+            }
         case .stageStarted(let stage, let model, let prompt, let number, let of):
             let estimate = TokenEstimate.tokens(prompt.rendered)
             line("── stage \(number)/\(of): \(stage.rawValue) · \(model.id) (\(model.provider.rawValue)) · prompt ≈\(estimate) tokens ──")

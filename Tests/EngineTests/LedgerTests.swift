@@ -86,16 +86,16 @@ import TestSupport
         #expect(file.lastPathComponent == "ledger.sqlite")
         do {
             let ledger = try Ledger(path: file)
-            #expect(try ledger.appliedMigrations() == ["v1"])
+            #expect(try ledger.appliedMigrations() == ["v1", "v2-retrievals"])
             try ledger.record(run("run-1"))
             try ledger.record(call("run-1", cost: "0.25"))
         }
         let reopened = try Ledger(path: file)
-        #expect(try reopened.appliedMigrations() == ["v1"])
+        #expect(try reopened.appliedMigrations() == ["v1", "v2-retrievals"])
         #expect(try reopened.runs().map(\.id) == ["run-1"])
         #expect(try reopened.calls().map(\.cost) == [Decimal(string: "0.25")!])
         let again = try Ledger(path: file)
-        #expect(try again.appliedMigrations() == ["v1"])
+        #expect(try again.appliedMigrations() == ["v1", "v2-retrievals"])
     }
 
     @Test func refusesCallsOfUnknownRunsAndCostsThatAreNotNumbers() throws {
@@ -172,7 +172,7 @@ import TestSupport
         }
 
         let ledger = try Ledger(path: file)
-        #expect(try ledger.appliedMigrations() == ["v1"])
+        #expect(try ledger.appliedMigrations() == ["v1", "v2-retrievals"])
         #expect(try ledger.runs().map(\.id).sorted() == writers)
         let all = try ledger.calls()
         #expect(all.count == 2 * count)

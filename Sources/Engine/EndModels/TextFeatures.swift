@@ -21,6 +21,15 @@ public struct HashedTFIDF: FeatureSource {
         idf = []
     }
 
+    /// A fitted source, from the document frequencies another one learned.
+    public init(bits: Int, inverseDocumentFrequency: [Float]) {
+        featureCount = 1 << bits
+        idf = inverseDocumentFrequency.count == featureCount ? inverseDocumentFrequency : []
+    }
+
+    /// The learned weights (empty before `fit`).
+    public var inverseDocumentFrequency: [Float] { idf }
+
     public mutating func fit(_ texts: [String]) {
         var documentFrequency = [Int32](repeating: 0, count: featureCount)
         for text in texts {

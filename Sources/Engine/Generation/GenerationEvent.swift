@@ -2,6 +2,8 @@ import Foundation
 
 /// What the generation pipeline reports as it goes, for the terminal and the UI.
 public enum GenerationEvent: Sendable {
+    /// RAG: the passages retrieved for the request, best first.
+    case retrieved([RetrievedPassage])
     case stageStarted(stage: GenerationStage, model: ModelSpec, prompt: StagePrompt, number: Int, of: Int)
     case text(stage: GenerationStage, String)
     case retrying(stage: GenerationStage, attempt: Int, delay: Double, error: ProviderError)
@@ -20,6 +22,8 @@ public struct GeneratedProgram: Sendable {
     public var runID: String
     public var plan: GenerationPlan
     public var knowledge: String?
+    /// RAG: the passages the knowledge was grounded in.
+    public var retrieved: [RetrievedPassage] = []
     public var answer: String
     /// nil when the answer held no `label_function`.
     public var code: String?

@@ -10,6 +10,8 @@ public struct GenerationPipeline: Sendable {
     public var chatModel: @Sendable (ModelSpec) throws -> any ChatModel
     public var ledger: Ledger?
     public var smokeTester: SmokeTester?
+    /// Alchemist with RAG: the knowledge index and the embedder that built it.
+    public var retriever: Retriever?
 
     public init(plan: GenerationPlan, chatModel: @escaping @Sendable (ModelSpec) throws -> any ChatModel,
                 ledger: Ledger?, smokeTester: SmokeTester?) {
@@ -32,25 +34,60 @@ public struct GenerationPipeline: Sendable {
         var callIDs: [Int64] = []
         var spent = Decimal(0)
         var knowledge: String?
-        let count = plan.stages.count
-        for (index, stage) in plan.stages.enumerated() {
-            let prompt = stage == .knowledge ? plan.knowledgePrompt : plan.codePrompt(knowledge: knowledge)
-            if let budgetLeft {
-                let worst = plan.worstCaseCost(of: stage, prompt: prompt)
-                if worst > budgetLeft - spent { throw BudgetExceeded(stage: stage, worstCase: worst, left: budgetLeft - spent) }
+        var passages: [RetrievedPassage] = []
+        var extracts: [String]?
+
+        if plan.mode == .alchemistRAG {
+            guard let retriever else {
+                throw KnowledgeIndexError(reason: "Alchemist with RAG needs a knowledge index (--knowledge PATH)")
             }
-            let model = stage == .knowledge ? (plan.knowledgeModel ?? plan.codeModel) : plan.codeModel
-            await emit(.stageStarted(stage: stage, model: model, prompt: prompt, number: index + 1, of: count))
-            let call = try await runCall(stage: stage, model: model, prompt: prompt, runID: runID, spentBefore: spent, emit: emit)
+            let (found, usage) = try await retriever.retrieve(plan.query ?? plan.template.priorRequest, k: plan.topK)
+            if let usage {
+                let cost = TokenCost.cost(model: usage.model, inputTokens: usage.inputTokens, outputTokens: 0)
+                spent += cost
+                let id = try ledger?.record(LedgerCall(
+                    id: nil, runID: runID, stage: "embedding", provider: usage.model.provider.rawValue, model: usage.model.id,
+                    prompt: plan.query ?? "", inputTokens: usage.inputTokens, outputTokens: 0, estimated: usage.estimated, cost: cost,
+                    latencySeconds: usage.latencySeconds, status: .ok, httpStatus: nil, error: nil, started: Date()))
+                callIDs += id.map { [$0] } ?? []
+                stages.append(StageUsage(stage: "embedding", model: usage.model.id, inputTokens: usage.inputTokens, outputTokens: 0,
+                                         cost: cost, estimated: usage.estimated))
+            }
+            passages = found
+            try ledger?.record(retrieved: passages, runID: runID)
+            await emit(.retrieved(passages))
+        }
+
+        // The calls to make, in order: RAG map steps (one per passage), then the plan's stages.
+        var steps: [(stage: GenerationStage, passage: Int?)] = []
+        if plan.mode == .alchemistRAG && plan.chain == .mapReduce { steps += passages.indices.map { (GenerationStage.extract, $0) } }
+        steps += plan.stages.map { ($0, nil) }
+        for (index, step) in steps.enumerated() {
+            let prompt: StagePrompt
+            switch step.stage {
+            case .extract: prompt = plan.extractPrompt(passages[step.passage!])
+            case .knowledge: prompt = plan.mode == .alchemistRAG ? plan.groundedKnowledgePrompt(passages, extracts: extracts) : plan.knowledgePrompt
+            case .code: prompt = plan.codePrompt(knowledge: knowledge)
+            }
+            if let budgetLeft {
+                let worst = plan.worstCaseCost(of: step.stage, prompt: prompt)
+                if worst > budgetLeft - spent { throw BudgetExceeded(stage: step.stage, worstCase: worst, left: budgetLeft - spent) }
+            }
+            let model = step.stage == .code ? plan.codeModel : (plan.knowledgeModel ?? plan.codeModel)
+            await emit(.stageStarted(stage: step.stage, model: model, prompt: prompt, number: index + 1, of: steps.count))
+            let call = try await runCall(stage: step.stage, model: model, prompt: prompt, runID: runID, spentBefore: spent, emit: emit)
             callIDs += call.id.map { [$0] } ?? []
             spent += call.cost
-            stages.append(StageUsage(stage: stage.rawValue, model: model.id, inputTokens: call.usage.inputTokens,
+            stages.append(StageUsage(stage: step.stage.rawValue, model: model.id, inputTokens: call.usage.inputTokens,
                                      outputTokens: call.usage.outputTokens, cost: call.cost, estimated: call.usage.estimated))
-            await emit(.stageFinished(stage: stage, usage: call.usage, cost: call.cost, finishReason: call.finishReason))
-            if stage == .knowledge { knowledge = call.text }
-            if stage == .code {
-                var program = GeneratedProgram(runID: runID, plan: plan, knowledge: knowledge, answer: call.text, code: nil,
-                                               extractionError: nil, stages: stages, finalPrompt: prompt, smokeTest: nil, callIDs: callIDs)
+            await emit(.stageFinished(stage: step.stage, usage: call.usage, cost: call.cost, finishReason: call.finishReason))
+            switch step.stage {
+            case .extract: extracts = (extracts ?? []) + [call.text]
+            case .knowledge: knowledge = call.text
+            case .code:
+                var program = GeneratedProgram(runID: runID, plan: plan, knowledge: knowledge, retrieved: passages, answer: call.text,
+                                               code: nil, extractionError: nil, stages: stages, finalPrompt: prompt, smokeTest: nil,
+                                               callIDs: callIDs)
                 do {
                     program.code = try ProgramExtractor.extract(from: call.text)
                 } catch {

@@ -6,9 +6,23 @@ public enum GenerationMode: String, Sendable, CaseIterable {
     case scriptorium
     /// Alchemist without RAG: the knowledge model writes prior knowledge, then the code model the program.
     case alchemist
+    /// Alchemist with RAG: passages retrieved from the user's documents ground the prior knowledge.
+    case alchemistRAG = "alchemist-rag"
+
+    public var usesKnowledge: Bool { self != .scriptorium }
+}
+
+/// How retrieved passages become prior knowledge.
+public enum RetrievalChain: String, Sendable, CaseIterable {
+    /// Each passage → the knowledge model extracts what is relevant; then one call combines.
+    case mapReduce = "map-reduce"
+    /// All passages in one prompt (cheaper, one call).
+    case stuff
 }
 
 public enum GenerationStage: String, Sendable, Equatable {
+    /// RAG map step: what one retrieved passage holds that answers the request.
+    case extract
     case knowledge, code
 }
 
@@ -49,15 +63,52 @@ public struct GenerationPlan: Sendable {
         self.template = template
         self.mode = mode
         self.codeModel = codeModel
-        self.knowledgeModel = mode == .alchemist ? (knowledgeModel ?? codeModel) : nil
-        self.prior = mode == .alchemist ? prior : nil
+        self.knowledgeModel = mode.usesKnowledge ? (knowledgeModel ?? codeModel) : nil
+        self.prior = mode.usesKnowledge ? prior : nil
         self.mission = mission ?? template.mission
-        self.query = mode == .alchemist ? (query ?? prior.map { template.priorRequest(for: $0) } ?? template.priorRequest) : nil
+        self.query = mode.usesKnowledge ? (query ?? prior.map { template.priorRequest(for: $0) } ?? template.priorRequest) : nil
         self.maxOutputTokens = maxOutputTokens
         self.temperature = temperature
     }
 
-    public var stages: [GenerationStage] { mode == .alchemist ? [.knowledge, .code] : [.code] }
+    public var stages: [GenerationStage] { mode.usesKnowledge ? [.knowledge, .code] : [.code] }
+
+    /// RAG only: how passages are turned into knowledge, and how many are retrieved.
+    public var chain = RetrievalChain.mapReduce
+    public var topK = 3
+
+    /// RAG map step for one passage.
+    public func extractPrompt(_ passage: RetrievedPassage) -> StagePrompt {
+        StagePrompt(system: template.knowledgeSystem, user: """
+            Below is a passage from the user's own documents, then a request. Copy out, word for word, \
+            every part of the passage that helps answer the request. If nothing in it helps, reply with NONE.
+
+            Passage (from \(passage.chunk.source)):
+            \(passage.chunk.text)
+
+            Request: \(query ?? template.priorRequest)
+            """)
+    }
+
+    /// RAG knowledge stage: the request answered with the extracts (map-reduce) or the passages (stuff).
+    public func groundedKnowledgePrompt(_ passages: [RetrievedPassage], extracts: [String]?) -> StagePrompt {
+        var blocks: [String] = []
+        for (number, passage) in passages.enumerated() {
+            let body = extracts.map { $0[number] } ?? passage.chunk.text
+            if body.trimmingCharacters(in: .whitespacesAndNewlines).uppercased() == "NONE" { continue }
+            blocks.append("[\(number + 1)] \(passage.chunk.source)\n\(body)")
+        }
+        let context = blocks.isEmpty ? "(the documents held nothing relevant)" : blocks.joined(separator: "\n\n")
+        return StagePrompt(system: template.knowledgeSystem, user: """
+            Passages from the user's own documents:
+
+            \(context)
+
+            Using these passages where they apply, and your own knowledge where they do not, answer the request.
+
+            Request: \(query ?? template.priorRequest)
+            """)
+    }
 
     /// Stage 1 of Alchemist: the knowledge model answers the prior-knowledge request.
     public var knowledgePrompt: StagePrompt {
@@ -77,11 +128,11 @@ public struct GenerationPlan: Sendable {
     }
 
     /// The folder name of the mode in the program store and the experiment log.
-    public var modeFolder: String { mode == .alchemist ? "alchemist" : "scriptorium" }
+    public var modeFolder: String { mode.rawValue }
 
     /// The most a call of `stage` can cost: its prompt's estimated input plus every allowed output token.
     public func worstCaseCost(of stage: GenerationStage, prompt: StagePrompt) -> Decimal {
-        let model = stage == .knowledge ? (knowledgeModel ?? codeModel) : codeModel
+        let model = stage == .code ? codeModel : (knowledgeModel ?? codeModel)
         let request = ChatRequest(model: model, system: prompt.system, messages: [ChatMessage(.user, prompt.user)],
                                   maxOutputTokens: maxOutputTokens)
         return TokenCost.cost(model: model, inputTokens: request.estimatedInputTokens, outputTokens: maxOutputTokens)

@@ -113,6 +113,20 @@ public final class Ledger: Sendable {
                 CREATE INDEX programs_by_run ON programs(run_id);
                 """)
         }
+        // Alchemist with RAG: the passages each run retrieved, part of its record.
+        migrator.registerMigration("v2-retrievals") { db in
+            try db.execute(sql: """
+                CREATE TABLE retrievals (
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    rank INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    chunk INTEGER NOT NULL,
+                    score REAL NOT NULL,
+                    text TEXT NOT NULL,
+                    PRIMARY KEY (run_id, rank)
+                );
+                """)
+        }
         return migrator
     }
 
@@ -150,6 +164,26 @@ public final class Ledger: Sendable {
                                  call.outputTokens, call.estimated, LedgerText.amount(call.cost), call.latencySeconds,
                                  call.status.rawValue, call.httpStatus, call.error, LedgerText.date(call.started)])
             return db.lastInsertedRowID
+        }
+    }
+
+    /// Records the passages a run retrieved, best first.
+    public func record(retrieved passages: [RetrievedPassage], runID: String) throws {
+        try writing("record the passages of run \(runID)") { db in
+            for (rank, passage) in passages.enumerated() {
+                try db.execute(sql: "INSERT INTO retrievals (run_id, rank, source, chunk, score, text) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [runID, rank + 1, passage.chunk.source, passage.chunk.index, passage.score, passage.chunk.text])
+            }
+        }
+    }
+
+    /// The passages a run retrieved: (rank, source, chunk index, score, text), best first.
+    public func retrieved(runID: String) throws -> [(rank: Int, source: String, chunk: Int, score: Double, text: String)] {
+        try reading { db in
+            try Row.fetchAll(db, sql: "SELECT rank, source, chunk, score, text FROM retrievals WHERE run_id = ? ORDER BY rank",
+                             arguments: [runID]).map { row in
+                (rank: row["rank"], source: row["source"], chunk: row["chunk"], score: row["score"], text: row["text"])
+            }
         }
     }
 

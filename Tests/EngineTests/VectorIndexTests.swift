@@ -1,0 +1,87 @@
+@testable import Engine
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct VectorIndexTests {
+    static let passages = [
+        "Spam comments often contain links such as http or www addresses pointing to other sites.",
+        "Viewers who ask others to subscribe to their channel are promoting themselves.",
+        "Genuine comments talk about the song, the singer, the lyrics or memories it brings back.",
+        "Offers of free gift cards, money or followers are a classic sign of spam.",
+        "The video was uploaded in 2014 and has more than a billion views.",
+    ]
+
+    static func chunks(_ texts: [String]) -> [KnowledgeChunk] {
+        texts.enumerated().map { KnowledgeChunk(source: "guide.md", title: nil, index: $0.offset, start: $0.offset * 100, text: $0.element) }
+    }
+
+    @Test func theBuiltinEmbedderRanksTheRelevantPassageFirst() async throws {
+        var embedder = BuiltinEmbedder(bits: 16)
+        let (vectors, usage) = try await embedder.embedCorpus(Self.passages)
+        #expect(usage == nil)
+        let index = VectorIndex(chunks: Self.chunks(Self.passages), vectors: vectors, embedderID: embedder.id,
+                                embedderState: embedder.state, key: "k")
+        let retriever = Retriever(index: index, embedder: embedder)
+        for (query, expected) in [("Which words show that a comment promotes a channel to subscribe to?", 1),
+                                  ("free money and gift cards", 3), ("comments about the singer and the lyrics", 2),
+                                  ("links to http sites", 0)] {
+            let (found, _) = try await retriever.retrieve(query, k: 3)
+            #expect(found.first?.chunk.index == expected, "\(query)")
+            #expect(found.count == 3)
+            #expect(zip(found, found.dropFirst()).allSatisfy { $0.score >= $1.score })
+        }
+    }
+
+    @Test func denseSearchIsExactCosine() throws {
+        let vectors: [[Float]] = [[1, 0, 0], [0.6, 0.8, 0], [0, 0, 1], [0.8, 0.6, 0]]
+        let index = VectorIndex(chunks: Self.chunks(["a", "b", "c", "d"]), vectors: .dense(dimension: 3, values: vectors.flatMap { $0 }),
+                                embedderID: "test", embedderState: nil, key: "k")
+        let found = try index.search(.dense(dimension: 3, values: [0.8, 0.6, 0]), k: 4)
+        #expect(found.map(\.chunk.index) == [3, 1, 0, 2])
+        #expect(abs(found[0].score - 1) < 1e-6 && abs(found[1].score - 0.96) < 1e-6 && abs(found[3].score) < 1e-6)
+        #expect(throws: KnowledgeIndexError.self) { try index.search(.dense(dimension: 2, values: [1, 0]), k: 1) }
+    }
+
+    @Test func aStoredIndexReadsBackTheSameAndSearchesTheSame() async throws {
+        var embedder = BuiltinEmbedder(bits: 14)
+        let (vectors, _) = try await embedder.embedCorpus(Self.passages)
+        let index = VectorIndex(chunks: Self.chunks(Self.passages), vectors: vectors, embedderID: embedder.id,
+                                embedderState: embedder.state, key: "abc")
+        let data = try JSONEncoder().encode(StoredIndex(index))
+        let back = try JSONDecoder().decode(StoredIndex.self, from: data).index()
+        #expect(back.chunks == index.chunks && back.vectors == index.vectors && back.key == "abc")
+        var restored = BuiltinEmbedder(bits: 14)
+        try restored.restore(state: back.embedderState)
+        let query = "subscribe to my channel"
+        let (a, _) = try await Retriever(index: index, embedder: embedder).retrieve(query, k: 5)
+        let (b, _) = try await Retriever(index: back, embedder: restored).retrieve(query, k: 5)
+        #expect(a == b)
+        // The other embedder's index is refused rather than searched.
+        #expect(throws: KnowledgeIndexError.self) { try StoredIndex(index).index().search(.dense(dimension: 1, values: [1]), k: 1) }
+        await #expect(throws: KnowledgeIndexError.self) { try await Retriever(index: back, embedder: BuiltinEmbedder(bits: 12)).retrieve(query, k: 1) }
+    }
+
+    @Test func theOpenAIEmbedderBatchesKeepsInputOrderAndReportsUsage() async throws {
+        let server = try LoopbackLLMServer(expectKey: "sk-embed")
+        let config = try ConfigLoader.load(from: TestEnvironment.repositoryRoot.appendingPathComponent("config.json"))
+        let model = try #require(config.model(id: "text-embedding-3-small"))
+        var embedder = OpenAIEmbedder(model: model, baseURL: server.openAIBaseURL, apiKey: "sk-embed")
+        embedder.batchSize = 2
+        let (vectors, usage) = try await embedder.embedCorpus(Self.passages)
+        guard case .dense(let dimension, let values) = vectors else { Issue.record("not dense"); return }
+        #expect(dimension == 64 && values.count == 64 * 5)
+        let requests = try server.requests()
+        #expect(requests.count == 3)  // 2 + 2 + 1
+        #expect(requests.allSatisfy { ($0["violations"] as? [String])?.isEmpty == true })
+        #expect(usage?.inputTokens == Self.passages.reduce(0) { $0 + ($1.utf8.count + 3) / 4 })
+        #expect(usage?.estimated == false)
+        // Order follows `index` (the server answers in reverse): the query for passage 3 finds passage 3.
+        let index = VectorIndex(chunks: Self.chunks(Self.passages), vectors: vectors, embedderID: embedder.id, embedderState: nil, key: "k")
+        let (found, queryUsage) = try await Retriever(index: index, embedder: embedder).retrieve(Self.passages[3], k: 1)
+        #expect(found.first?.chunk.index == 3)
+        #expect(queryUsage?.inputTokens == (Self.passages[3].utf8.count + 3) / 4)
+        let wrongKey = OpenAIEmbedder(model: model, baseURL: server.openAIBaseURL, apiKey: "nope")
+        await #expect(throws: ProviderError.self) { try await wrongKey.embedQuery("x") }
+    }
+}
