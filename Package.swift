@@ -36,6 +36,7 @@ let package = Package(
         ),
         .executableTarget(name: "ApplyBenchmark", dependencies: ["Engine"], path: "Benchmarks/ApplyBenchmark"),
         .executableTarget(name: "LabelModelBenchmark", dependencies: ["Engine"], path: "Benchmarks/LabelModelBenchmark"),
+        .executableTarget(name: "KnowledgeBenchmark", dependencies: ["Engine"], path: "Benchmarks/KnowledgeBenchmark"),
         .executableTarget(name: "LedgerStress", dependencies: ["Engine"], path: "Tests/LedgerStress"),
         .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport", exclude: ["serve_files.py"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "LedgerStress"]),
