@@ -131,7 +131,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 let source = URL(fileURLWithPath: knowledge, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 let base = KnowledgeBase(cacheFolder: paths.appHome.appendingPathComponent("caches/knowledge"),
                                          chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
-                let chosen = try Embedders.make(embedder, config: config, keys: keys, model: embeddingModel, baseURLOverride: baseURL)
+                let chosen = try Embedders.make(embedder, config: config, keys: keys, model: embeddingModel, appHome: paths.appHome, baseURLOverride: baseURL)
                 let built = try await base.index(source.standardizedFileURL, embedder: chosen) { step in
                     FileHandle.standardError.write(Data("knowledge: \(step)\n".utf8))
                 }

@@ -25,7 +25,7 @@ struct KnowledgeCommand: AsyncParsableCommand {
             let (config, paths) = try common.load()
             let base = KnowledgeBase(cacheFolder: paths.appHome.appendingPathComponent("caches/knowledge"),
                                      chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
-            let chosen = try Embedders.make(embedder, config: config, keys: APIKeys(), model: embeddingModel)
+            let chosen = try Embedders.make(embedder, config: config, keys: APIKeys(), model: embeddingModel, appHome: paths.appHome)
             let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             let built = try await base.index(source.standardizedFileURL, embedder: chosen, rebuild: rebuild) { step in
                 FileHandle.standardError.write(Data("knowledge: \(step)\n".utf8))

@@ -1,11 +1,12 @@
 import Foundation
 
 /// The embedder a user names: `builtin` (offline TF-IDF), `openai` (the embeddings endpoint, billed),
-/// or `local` (a sentence-embedding model run in a Python child process; not built yet).
+/// or `local` (all-MiniLM-L6-v2 in a Python child process, after `scripts/setup-local-embeddings`).
 public enum Embedders {
     public static let names = ["builtin", "openai", "local"]
 
     public static func make(_ name: String, config: AppConfig, keys: APIKeys, model: String = "text-embedding-3-small",
+                            appHome: URL? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             baseURLOverride: String? = nil) throws -> any Embedder {
         switch name {
@@ -29,7 +30,9 @@ public enum Embedders {
             }
             return OpenAIEmbedder(model: spec, baseURL: base, apiKey: key)
         case "local":
-            throw KnowledgeIndexError(reason: "the local sentence-embedding embedder is not built yet; use --embedder builtin (offline) or openai")
+            let home = appHome ?? AppPaths.appHome(configured: config.paths.appHome, environment: environment,
+                                                   base: config.sourceFile.deletingLastPathComponent())
+            return LocalEmbedder(python: LocalEmbedder.defaultPython(appHome: home))
         default:
             throw KnowledgeIndexError(reason: "--embedder: expected \(names.joined(separator: ", ")), found \"\(name)\"")
         }
