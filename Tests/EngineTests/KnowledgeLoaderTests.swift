@@ -72,17 +72,24 @@ import TestSupport
         try Self.write("print('ignored')", to: folder.appendingPathComponent("script.py"))
         try Self.write("hidden", to: folder.appendingPathComponent(".secret.txt"))
         try Self.write("hidden too", to: folder.appendingPathComponent(".git/HEAD.txt"))
+        let outside = try TestEnvironment.temporaryFolder("outside")
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try Self.write("Linked in.", to: outside.appendingPathComponent("elsewhere.txt"))
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("d"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("d/link.txt"),
+                                                   withDestinationURL: outside.appendingPathComponent("elsewhere.txt"))
         #expect(try KnowledgeLoader.needsNetwork(folder) == false)
 
         let result = try await KnowledgeLoader().load(folder)
         #expect(result.failures.isEmpty, "\(result.failures)")
-        #expect(result.documents.map(\.source) == ["a/notes.md", "a/z.markdown", "b.txt", "c.csv#row 1", "page.HTM"])
-        try #require(result.documents.count == 5)
+        #expect(result.documents.map(\.source) == ["a/notes.md", "a/z.markdown", "b.txt", "c.csv#row 1", "d/link.txt", "page.HTM"])
+        try #require(result.documents.count == 6)
         #expect(result.documents[0] == KnowledgeDocument(source: "a/notes.md", title: "Notes on fish", text: "# Notes on fish\n\nSome *markdown*.\n"))
         #expect(result.documents[1].title == nil)
         #expect(result.documents[2] == KnowledgeDocument(source: "b.txt", text: "Plain text.\nSecond line.\nThird.\n"))
         #expect(result.documents[3].text == "name: Ada\nnote: first")
-        #expect(result.documents[4] == KnowledgeDocument(source: "page.HTM", title: "Fish & Chips – a guide", text: Self.htmlText))
+        #expect(result.documents[4].text == "Linked in.")
+        #expect(result.documents[5] == KnowledgeDocument(source: "page.HTM", title: "Fish & Chips – a guide", text: Self.htmlText))
     }
 
     @Test func oneFileIsLoadedByItself() async throws {
@@ -214,6 +221,7 @@ import TestSupport
         (#"{"local_txt": "a.txt"}"#, "local_txt: expected a list of strings, found a string"),
         (#"{"local_csv": [1]}"#, "local_csv[0]: expected a string, found a number"),
         (#"{"wiki_pages": ["Fish", " "]}"#, "wiki_pages[1]: empty entry"),
+        (#"{"wiki_pages": ["Fish|Chips"]}"#, "wiki_pages[0]: one title per entry"),
         (#"{"web_pdfs": ["ftp://example.com/a.pdf"]}"#, #"web_pdfs[0]: expected an http or https URL, found "ftp://example.com/a.pdf""#),
         (#"["a.txt"]"#, "expected a JSON object at the top level"),
         (#"{"local_txt": ["#, "not valid JSON"),

@@ -73,16 +73,19 @@ public struct KnowledgeLoader: Sendable {
 
     func folderSources(_ folder: URL) throws -> [Source] {
         let root = folder.standardizedFileURL.resolvingSymlinksInPath()
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil,
                                                           options: [.skipsHiddenFiles]) else {
             throw KnowledgeError(file: folder.path, reason: "cannot list the folder")
         }
         var found: [(relative: String, url: URL, kind: FileKind)] = []
         let rootComponents = root.pathComponents.count
         for case let url as URL in walker {
+            // fileExists follows links, so a link to a file counts and a broken link does not.
+            var isFolder: ObjCBool = false
             guard let kind = Self.fileExtensions[url.pathExtension.lowercased()],
-                  (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            let relative = url.standardizedFileURL.resolvingSymlinksInPath().pathComponents.dropFirst(rootComponents).joined(separator: "/")
+                  FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            // Shown under the name it has in the folder, even when it is a link to a file elsewhere.
+            let relative = url.standardizedFileURL.pathComponents.dropFirst(rootComponents).joined(separator: "/")
             found.append((relative, url, kind))
         }
         guard !found.isEmpty else {

@@ -28,6 +28,10 @@ struct KnowledgeSourceList: Sendable, Equatable {
             list.webLinks = try reader.urlList("web_links")
             list.webPDFs = try reader.urlList("web_pdfs")
             list.wikiPages = try reader.entryList("wiki_pages")
+            // The API reads "|" as a separator between titles: one entry must stay one page.
+            if let index = list.wikiPages.firstIndex(where: { $0.contains("|") }) {
+                throw JSONReadError(file: file.path, keyPath: "wiki_pages[\(index)]", reason: "one title per entry (\"|\" separates titles)")
+            }
             list.localCSV = try reader.entryList("local_csv")
             list.localText = try reader.entryList("local_txt")
             list.localPDF = try reader.entryList("local_pdf")
