@@ -2,6 +2,9 @@
 
   /cut/<path>      sends the full Content-Length header but only half of the body, then closes
   anything missing 404
+  /w/api.php?...   a fake MediaWiki API: with action=query, prop=extracts, explaintext=1,
+                   redirects=1 and format=json it serves w/api/<titles>.json (404 when absent);
+                   any other parameters get 400
 
 Listens on 127.0.0.1 at a port the system chooses, and writes that port to the file named by
 its second argument once it is ready.
@@ -10,6 +13,9 @@ import http.server
 import os
 import signal
 import sys
+from urllib.parse import parse_qs, quote, urlsplit
+
+WIKI_PARAMETERS = {"action": "query", "prop": "extracts", "explaintext": "1", "redirects": "1", "format": "json"}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -17,6 +23,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        url = urlsplit(self.path)
+        if url.path == "/w/api.php":
+            query = {key: values[0] for key, values in parse_qs(url.query).items()}
+            title = query.pop("titles", "")
+            if query != WIKI_PARAMETERS or not title:
+                self.send_error(400, "unexpected parameters: " + url.query)
+                return
+            self.path = "/w/api/" + quote(title, safe="") + ".json"
         if self.path.startswith("/cut/"):
             path = self.translate_path(self.path[len("/cut"):])
             if not os.path.isfile(path):

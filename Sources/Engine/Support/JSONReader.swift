@@ -120,6 +120,11 @@ struct JSONReader {
         }
     }
 
+    /// A list of strings, or nil when the key is absent or null.
+    mutating func optionalStringArray(_ key: String) throws -> [String]? {
+        raw(key) == nil ? nil : try stringArray(key)
+    }
+
     mutating func object(_ key: String) throws -> JSONReader {
         guard let value = raw(key) else { throw error(key, "missing (expected an object)") }
         guard let object = value as? [String: Any] else { throw error(key, "expected an object, found \(Self.kind(of: value))") }
