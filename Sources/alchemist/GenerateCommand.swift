@@ -138,6 +138,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 for failure in built.failures {
                     FileHandle.standardError.write(Data("knowledge: skipped \(failure.source): \(failure.reason)\n".utf8))
                 }
+                try built.record(in: ledger, source: source.path)
                 FileHandle.standardError.write(Data("knowledge: \(built.index.chunks.count) chunks from \(built.documents) documents\(built.reused ? " (index reused)" : "")\n".utf8))
                 pipeline.retriever = Retriever(index: built.index, embedder: built.embedder)
             }

@@ -33,6 +33,9 @@ struct KnowledgeCommand: AsyncParsableCommand {
             for failure in built.failures {
                 FileHandle.standardError.write(Data("knowledge: skipped \(failure.source): \(failure.reason)\n".utf8))
             }
+            if built.usage != nil && !built.reused {
+                try built.record(in: try Ledger(path: Ledger.defaultPath(appHome: paths.appHome)), source: source.path)
+            }
             return built
         }
     }

@@ -93,8 +93,10 @@ import TestSupport
         #expect(result.stdout.contains("retrieved 2 passages"))
         #expect(result.stdout.contains("stage 1/2: knowledge"))
         let calls = try ledger().calls()
-        #expect(calls.map(\.stage) == ["embedding", "knowledge", "code"])
-        #expect(calls[0].model == "text-embedding-3-small" && calls[0].cost > 0 && !calls[0].estimated)
+        // The corpus embedding (a "knowledge-index" run), then the run: query embedding, knowledge, code.
+        #expect(calls.map(\.stage) == ["embedding", "embedding", "knowledge", "code"])
+        #expect(calls.allSatisfy { $0.stage != "embedding" || ($0.model == "text-embedding-3-small" && $0.cost > 0 && !$0.estimated) })
+        #expect(try ledger().runs().map(\.mode).sorted() == ["alchemist-rag", "knowledge-index"])
         let paths = try server.requests().map { $0["path"] as? String ?? "" }
         #expect(paths.filter { $0 == "/v1/embeddings" }.count >= 2)  // the corpus, then the query
     }

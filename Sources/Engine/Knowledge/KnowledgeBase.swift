@@ -26,6 +26,21 @@ public struct KnowledgeBase: Sendable {
         public var reused: Bool
         public var file: URL
         public var documents: Int
+        /// What embedding the corpus cost (model embedders, fresh builds only).
+        public var usage: EmbeddingUsage?
+
+        /// Records the corpus embedding as a run of its own (mode "knowledge-index"), so pricing counts it.
+        public func record(in ledger: Ledger, source: String) throws {
+            guard let usage, !reused else { return }
+            let runID = "index-" + GenerationPipeline.newRunID()
+            let cost = TokenCost.cost(model: usage.model, inputTokens: usage.inputTokens, outputTokens: 0)
+            try ledger.record(LedgerRun(id: runID, started: Date(), dataset: "-", mode: "knowledge-index", codeModel: usage.model.id,
+                                        knowledgeModel: nil, prior: nil, mission: nil, query: source))
+            try ledger.record(LedgerCall(id: nil, runID: runID, stage: "embedding", provider: usage.model.provider.rawValue,
+                                         model: usage.model.id, prompt: "\(index.chunks.count) chunks of \(source)",
+                                         inputTokens: usage.inputTokens, outputTokens: 0, estimated: usage.estimated, cost: cost,
+                                         latencySeconds: usage.latencySeconds, status: .ok, httpStatus: nil, error: nil, started: Date()))
+        }
     }
 
     public func index(_ path: URL, embedder: any Embedder, rebuild: Bool = false,
@@ -36,7 +51,8 @@ public struct KnowledgeBase: Sendable {
         if !rebuild, let data = try? Data(contentsOf: file), let stored = try? JSONDecoder().decode(StoredIndex.self, from: data),
            stored.key == key, let index = try? stored.index() {
             try embedder.restore(state: index.embedderState)
-            return Built(index: index, embedder: embedder, failures: [], reused: true, file: file, documents: Set(index.chunks.map(\.source)).count)
+            return Built(index: index, embedder: embedder, failures: [], reused: true, file: file,
+                         documents: Set(index.chunks.map(\.source)).count, usage: nil)
         }
         progress("loading sources")
         let loaded = try await loader.load(path)
@@ -47,14 +63,15 @@ public struct KnowledgeBase: Sendable {
             throw KnowledgeIndexError(reason: "no text found in \(path.path)" + (reasons.isEmpty ? "" : " (\(reasons))"))
         }
         progress("embedding \(chunks.count) chunks")
-        let (vectors, _) = try await embedder.embedCorpus(chunks.map(\.text))
+        let (vectors, usage) = try await embedder.embedCorpus(chunks.map(\.text))
         let index = VectorIndex(chunks: chunks, vectors: vectors, embedderID: embedder.id, embedderState: embedder.state, key: key)
         try FileManager.default.createDirectory(at: cacheFolder, withIntermediateDirectories: true)
         // Only complete, failure-free builds are kept: a source that failed is tried again next time.
         if loaded.failures.isEmpty {
             try AtomicFile.write(try JSONEncoder().encode(StoredIndex(index)), to: file)
         }
-        return Built(index: index, embedder: embedder, failures: loaded.failures, reused: false, file: file, documents: loaded.documents.count)
+        return Built(index: index, embedder: embedder, failures: loaded.failures, reused: false, file: file,
+                     documents: loaded.documents.count, usage: usage)
     }
 
     static func key(path: URL, embedderID: String, chunkSize: Int, overlap: Int) throws -> String {
