@@ -129,7 +129,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 ledger: ledger, smokeTester: tester)
             if generationMode == .alchemistRAG, let knowledge {
                 let source = URL(fileURLWithPath: knowledge, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-                let base = KnowledgeBase(cacheFolder: paths.appHome.appendingPathComponent("caches/knowledge"),
+                let base = KnowledgeBase(cacheFolder: KnowledgeBase.defaultCacheFolder(paths: paths),
                                          chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
                 let chosen = try Embedders.make(embedder, config: config, keys: keys, model: embeddingModel, appHome: paths.appHome, baseURLOverride: baseURL)
                 let built = try await base.index(source.standardizedFileURL, embedder: chosen) { step in

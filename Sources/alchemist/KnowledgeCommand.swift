@@ -23,7 +23,7 @@ struct KnowledgeCommand: AsyncParsableCommand {
 
         func build(_ common: CommonOptions) async throws -> KnowledgeBase.Built {
             let (config, paths) = try common.load()
-            let base = KnowledgeBase(cacheFolder: paths.appHome.appendingPathComponent("caches/knowledge"),
+            let base = KnowledgeBase(cacheFolder: KnowledgeBase.defaultCacheFolder(paths: paths),
                                      chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
             let chosen = try Embedders.make(embedder, config: config, keys: APIKeys(), model: embeddingModel, appHome: paths.appHome)
             let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))

@@ -26,6 +26,7 @@ import TestSupport
         home = FileManager.default.temporaryDirectory.appendingPathComponent("alchemist-rag-\(UUID().uuidString)")
         knowledge = home.appendingPathComponent("knowledge")
         try FileManager.default.createDirectory(at: knowledge, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("data"), withIntermediateDirectories: true)
         // Five topics, each long enough to be its own chunk (config.json: 1,000 characters).
         let text = Self.topics.map { "# \($0.0)\n\n" + String(repeating: $0.1, count: 6) }.joined(separator: "\n\n")
         try text.write(to: knowledge.appendingPathComponent("support-guide.md"), atomically: true, encoding: .utf8)
@@ -48,7 +49,7 @@ import TestSupport
             ["kind": "normal", "text": "- outage and down mean urgent\n\n- breach means urgent\n"],
             ["kind": "normal", "text": Self.answer],
         ])
-        let result = try runner.run(["generate", "--dataset", "demo", "--lf-dir", home.appendingPathComponent("programs").path, "--yes",
+        let result = try runner.run(["generate", "--dataset", "demo", "--data-dir", home.appendingPathComponent("data").path, "--lf-dir", home.appendingPathComponent("programs").path, "--yes",
                                      "--mode", "alchemist-rag", "--knowledge", knowledge.path, "--query",
                                      "Which words show that a service is down, an outage, or a stolen password?"],
                                     environment: environment)
@@ -78,15 +79,18 @@ import TestSupport
         // A second run reuses the index.
         try server.script([["kind": "normal", "text": "x"], ["kind": "normal", "text": "x"], ["kind": "normal", "text": "x"],
                            ["kind": "normal", "text": "k"], ["kind": "normal", "text": Self.answer]])
-        let again = try runner.run(["generate", "--dataset", "demo", "--lf-dir", home.appendingPathComponent("programs").path, "--yes",
+        let again = try runner.run(["generate", "--dataset", "demo", "--data-dir", home.appendingPathComponent("data").path, "--lf-dir", home.appendingPathComponent("programs").path, "--yes",
                                     "--mode", "alchemist-rag", "--knowledge", knowledge.path], environment: environment)
         #expect(again.status == 0)
         #expect(again.stderr.contains("index reused"))
+        // The index is kept in the (writable) data folder, hidden from the dataset catalog.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: home.appendingPathComponent("data/.knowledge-index").path)
+        #expect(kept.count == 1 && kept[0].hasSuffix(".json"))
     }
 
     @Test func stuffChainWithOpenAIEmbeddingsMakesTwoCallsAndPaysForTheQuery() throws {
         try server.script([["kind": "normal", "text": "- outage means urgent"], ["kind": "normal", "text": Self.answer]])
-        let result = try runner.run(["generate", "--dataset", "demo", "--lf-dir", home.appendingPathComponent("programs").path, "--yes",
+        let result = try runner.run(["generate", "--dataset", "demo", "--data-dir", home.appendingPathComponent("data").path, "--lf-dir", home.appendingPathComponent("programs").path, "--yes",
                                      "--mode", "alchemist-rag", "--knowledge", knowledge.path, "--chain", "stuff",
                                      "--embedder", "openai", "--top-k", "2"], environment: environment)
         #expect(result.status == 0, "\(result.stderr)\(result.stdout)")
@@ -102,14 +106,14 @@ import TestSupport
     }
 
     @Test func knowledgeSearchShowsWhatRetrievalFinds() throws {
-        let result = try runner.run(["knowledge", "search", knowledge.path, "stolen password breach", "--top-k", "2", "--json"],
+        let result = try runner.run(["knowledge", "search", "--data-dir", home.appendingPathComponent("data").path, knowledge.path, "stolen password breach", "--top-k", "2", "--json"],
                                     environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
         let passages = json["passages"] as? [[String: Any]] ?? []
         #expect(passages.count == 2)
         #expect((passages.first?["text"] as? String)?.contains("stolen password") == true)
-        let index = try runner.run(["knowledge", "index", knowledge.path], environment: environment)
+        let index = try runner.run(["knowledge", "index", "--data-dir", home.appendingPathComponent("data").path, knowledge.path], environment: environment)
         #expect(index.status == 0 && index.stdout.contains("reused"))
         let missing = try runner.run(["knowledge", "index", home.appendingPathComponent("nope").path], environment: environment)
         #expect(missing.status == 2 && missing.stderr.contains("nope"))

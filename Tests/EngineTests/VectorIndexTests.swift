@@ -85,3 +85,39 @@ import TestSupport
         await #expect(throws: ProviderError.self) { try await wrongKey.embedQuery("x") }
     }
 }
+
+@Suite struct KnowledgeBaseTests {
+    @Test func anIndexIsReusedUntilASourceOrTheEmbedderChanges() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alchemist-kb-\(UUID().uuidString)")
+        let docs = folder.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "Spam comments carry links.\n\nHam comments talk about the song.".write(to: docs.appendingPathComponent("a.md"), atomically: true, encoding: .utf8)
+        let base = KnowledgeBase(cacheFolder: folder.appendingPathComponent("cache"), chunkSize: 40, chunkOverlap: 5)
+
+        let first = try await base.index(docs, embedder: BuiltinEmbedder(bits: 12))
+        #expect(!first.reused && first.index.chunks.count == 2)
+        let second = try await base.index(docs, embedder: BuiltinEmbedder(bits: 12))
+        #expect(second.reused && second.index.chunks == first.index.chunks && second.file == first.file)
+        // The reused embedder embeds queries as the one that built the index did.
+        let (a, _) = try await Retriever(index: first.index, embedder: first.embedder).retrieve("links", k: 2)
+        let (b, _) = try await Retriever(index: second.index, embedder: second.embedder).retrieve("links", k: 2)
+        #expect(a == b && a.first?.chunk.text.contains("links") == true)
+
+        // A changed file, a new file, another embedder setting, other splitter settings: rebuilt.
+        try "Spam comments carry links and offers.\n\nHam comments talk about the song.".write(to: docs.appendingPathComponent("a.md"), atomically: true, encoding: .utf8)
+        #expect(try await !base.index(docs, embedder: BuiltinEmbedder(bits: 12)).reused)
+        #expect(try await base.index(docs, embedder: BuiltinEmbedder(bits: 12)).reused)
+        try "Subscribe to my channel is spam.".write(to: docs.appendingPathComponent("b.txt"), atomically: true, encoding: .utf8)
+        let withNew = try await base.index(docs, embedder: BuiltinEmbedder(bits: 12))
+        #expect(!withNew.reused && Set(withNew.index.chunks.map(\.source)).count == 2)
+        #expect(try await !base.index(docs, embedder: BuiltinEmbedder(bits: 13)).reused)
+        let otherSplit = KnowledgeBase(cacheFolder: folder.appendingPathComponent("cache"), chunkSize: 30, chunkOverlap: 5)
+        #expect(try await !otherSplit.index(docs, embedder: BuiltinEmbedder(bits: 12)).reused)
+        // A damaged index file is rebuilt, not trusted.
+        try Data("{".utf8).write(to: withNew.file)
+        #expect(try await !base.index(docs, embedder: BuiltinEmbedder(bits: 12)).reused)
+        // `rebuild` forces it.
+        #expect(try await !base.index(docs, embedder: BuiltinEmbedder(bits: 12), rebuild: true).reused)
+    }
+}

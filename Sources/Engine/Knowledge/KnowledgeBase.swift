@@ -13,6 +13,17 @@ public struct KnowledgeBase: Sendable {
     public var chunkOverlap: Int
     public var loader = KnowledgeLoader()
 
+    /// Where indexes are kept: `<data folder>/.knowledge-index`, or `<app home>/caches/knowledge`
+    /// when the data folder is read-only (a shared copy, for one).
+    public static func defaultCacheFolder(paths: AppPaths) -> URL {
+        let preferred = paths.dataDir.appendingPathComponent(".knowledge-index")
+        if (try? FileManager.default.createDirectory(at: preferred, withIntermediateDirectories: true)) != nil,
+           FileManager.default.isWritableFile(atPath: preferred.path) {
+            return preferred
+        }
+        return paths.appHome.appendingPathComponent("caches/knowledge")
+    }
+
     public init(cacheFolder: URL, chunkSize: Int, chunkOverlap: Int) {
         self.cacheFolder = cacheFolder
         self.chunkSize = chunkSize
