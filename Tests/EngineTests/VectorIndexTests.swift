@@ -121,3 +121,21 @@ import TestSupport
         #expect(try await !base.index(docs, embedder: BuiltinEmbedder(bits: 12), rebuild: true).reused)
     }
 }
+
+@Suite struct KnowledgeCacheFolderTests {
+    @Test func aReadOnlyDataFolderIsLeftAloneEvenForRoot() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("alchemist-cache-\(UUID().uuidString)")
+        let data = root.appendingPathComponent("data"), home = root.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: data.path)
+            try? FileManager.default.removeItem(at: root)
+        }
+        let paths = AppPaths(dataDir: data, bundledDataDir: data, appHome: home, lfDir: home, expLogDir: home)
+        #expect(KnowledgeBase.defaultCacheFolder(paths: paths).standardizedFileURL.path == data.appendingPathComponent(".knowledge-index").path)
+        try FileManager.default.removeItem(at: data.appendingPathComponent(".knowledge-index"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: data.path)
+        #expect(KnowledgeBase.defaultCacheFolder(paths: paths).path == home.appendingPathComponent("caches/knowledge").path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).isEmpty)
+    }
+}

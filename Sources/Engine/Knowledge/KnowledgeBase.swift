@@ -15,13 +15,15 @@ public struct KnowledgeBase: Sendable {
 
     /// Where indexes are kept: `<data folder>/.knowledge-index`, or `<app home>/caches/knowledge`
     /// when the data folder is read-only (a shared copy, for one).
+    /// A folder whose permission bits deny writing counts as read-only even for root, who could write anyway.
     public static func defaultCacheFolder(paths: AppPaths) -> URL {
+        let fallback = paths.appHome.appendingPathComponent("caches/knowledge")
+        let attributes = try? FileManager.default.attributesOfItem(atPath: paths.dataDir.path)
+        guard let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue, mode & 0o222 != 0,
+              FileManager.default.isWritableFile(atPath: paths.dataDir.path) else { return fallback }
         let preferred = paths.dataDir.appendingPathComponent(".knowledge-index")
-        if (try? FileManager.default.createDirectory(at: preferred, withIntermediateDirectories: true)) != nil,
-           FileManager.default.isWritableFile(atPath: preferred.path) {
-            return preferred
-        }
-        return paths.appHome.appendingPathComponent("caches/knowledge")
+        guard (try? FileManager.default.createDirectory(at: preferred, withIntermediateDirectories: true)) != nil else { return fallback }
+        return preferred
     }
 
     public init(cacheFolder: URL, chunkSize: Int, chunkOverlap: Int) {
