@@ -38,8 +38,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("top-k"), help: "Alchemist with RAG: passages to retrieve (default: config.json rag.top_k).")
     var topK: Int?
 
-    @Option(name: .customLong("code-model"), help: "Model that writes the program (see config.json models).")
-    var codeModel = "gpt-4o-mini"
+    @Option(name: .customLong("code-model"), help: "Model that writes the program (see config.json models; default: gpt-4o-mini with OPENAI_API_KEY, else claude-haiku-4-5 with ANTHROPIC_API_KEY, else builtin, the offline synthesizer).")
+    var codeModel: String?
 
     @Option(name: .customLong("knowledge-model"), help: "Model that writes the prior knowledge (alchemist mode; default: the code model).")
     var knowledgeModel: String?
@@ -101,8 +101,10 @@ struct GenerateCommand: AsyncParsableCommand {
                 guard let value = Decimal(string: budget), value >= 0 else { throw BadInput("--budget: expected dollars, e.g. 0.50, found \"\(budget)\"") }
                 budgetLimit = value
             }
-            let code = try chatModel(codeModel, "--code-model", config)
-            let knowledgeSpec = generationMode.usesKnowledge ? try chatModel(knowledgeModel ?? codeModel, "--knowledge-model", config) : nil
+            let keys = APIKeys()
+            let codeModelID = codeModel ?? Self.defaultModel(config: config, keys: keys)
+            let code = try chatModel(codeModelID, "--code-model", config)
+            let knowledgeSpec = generationMode.usesKnowledge ? try chatModel(knowledgeModel ?? codeModelID, "--knowledge-model", config) : nil
             let priorType = try Self.priorType(prior, config)
             let data = try catalog.load(dataset)
             let template = try PromptTemplates.bundled().template(for: entry)
@@ -112,9 +114,8 @@ struct GenerateCommand: AsyncParsableCommand {
                 maxOutputTokens: maxOutputTokens ?? config.generation.maxOutputTokens, temperature: config.generation.temperature)
             plan.chain = retrievalChain
             plan.topK = topK ?? config.rag.topK
-            let keys = APIKeys()
             // Resolve every model now, so a missing key is reported before anything is sent.
-            for model in [code] + (knowledgeSpec.map { [$0] } ?? []) {
+            for model in [code] + (knowledgeSpec.map { [$0] } ?? []) where model.provider != .builtin {
                 do {
                     _ = try ChatModels.make(model, config: config, keys: keys, baseURLOverride: baseURL)
                 } catch let error as ProviderError {
@@ -124,8 +125,20 @@ struct GenerateCommand: AsyncParsableCommand {
             let ledger = try Ledger(path: Ledger.defaultPath(appHome: paths.appHome))
             let tester = noSmokeTest ? nil : try SmokeTester(dataset: data, settings: config.sandbox)
             let baseURL = self.baseURL
+            // One synthesizer for the whole command, so successive programs differ.
+            var synthesizer: BuiltinSynthesizer?
+            if code.provider == .builtin || knowledgeSpec?.provider == .builtin {
+                let saved = (try? ProgramStore.programs(under: paths.lfDir.appendingPathComponent(dataset)))?.map(\.code) ?? []
+                synthesizer = try BuiltinSynthesizer(dataset: data, prior: generationMode.usesKnowledge ? priorType.id : nil, existingPrograms: saved,
+                                                     pace: isatty(1) != 0 ? 0.004 : 0)
+            }
+            let builtin = synthesizer
             var pipeline = GenerationPipeline(
-                plan: plan, chatModel: { try ChatModels.make($0, config: config, keys: keys, baseURLOverride: baseURL) },
+                plan: plan,
+                chatModel: { spec in
+                    if spec.provider == .builtin, let builtin { return builtin }
+                    return try ChatModels.make(spec, config: config, keys: keys, baseURLOverride: baseURL)
+                },
                 ledger: ledger, smokeTester: tester)
             if generationMode == .alchemistRAG, let knowledge {
                 let source = URL(fileURLWithPath: knowledge, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
@@ -206,6 +219,15 @@ struct GenerateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("alchemist: warning: \(model.id) was retired on \(retired); the call may fail\n".utf8))
         }
         return model
+    }
+
+    /// The code model when none is given: an LLM whose key is present, else the offline synthesizer.
+    static func defaultModel(config: AppConfig, keys: APIKeys) -> String {
+        for candidate in ["gpt-4o-mini", "claude-haiku-4-5"] {
+            if let model = config.model(id: candidate), let variable = ChatModels.keyVariable(model, config: config),
+               keys.value(variable) != nil { return candidate }
+        }
+        return "builtin"
     }
 
     static func priorType(_ text: String, _ config: AppConfig) throws -> PriorTypeSpec {

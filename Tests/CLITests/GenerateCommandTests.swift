@@ -166,9 +166,26 @@ import TestSupport
         #expect(try ledger().programs().count == 1)
     }
 
+    @Test func withoutAnyKeyTheBuiltinSynthesizerWritesProgramsOfflineForFree() throws {
+        try server.reset()
+        let result = try runner.run(["generate", "--dataset", "demo", "--lf-dir", lfDir.path, "--mode", "alchemist", "--prior", "keywords",
+                                     "--count", "3"],
+                                    environment: ["ALCHEMIST_HOME": home.path, "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": ""])
+        #expect(result.status == 0, "\(result.stderr)\(result.stdout)")
+        #expect(result.stdout.contains("stage 1/2: knowledge · builtin (builtin)"))
+        #expect(result.stdout.contains("Keywords for"))
+        #expect(result.stdout.contains("smoke test: valid"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: lfDir.appendingPathComponent("demo/alchemist/builtin/keywords").path)
+        #expect(files.sorted() == ["LF1.py", "LF2.py", "LF3.py"])
+        let calls = try ledger().calls()
+        #expect(calls.count == 6 && calls.allSatisfy { $0.provider == "builtin" && $0.cost == 0 && $0.status == .ok })
+        #expect(try server.requests().isEmpty)  // nothing went to any server
+    }
+
     @Test func aMissingKeyNamesTheVariableAndSendsNothing() throws {
         try server.reset()
         let result = try runner.run(["generate", "--dataset", "demo", "--lf-dir", lfDir.path, "--yes", "--mode", "scriptorium",
+                                     "--code-model", "gpt-4o-mini",
                                      "--config", TestEnvironment.repositoryRoot.appendingPathComponent("config.json").path],
                                     environment: ["ALCHEMIST_HOME": home.path, "OPENAI_API_KEY": "", "OPENAI_BASE_URL": server.openAIBaseURL],
                                     in: home.creatingDirectory())

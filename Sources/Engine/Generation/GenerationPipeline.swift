@@ -144,8 +144,9 @@ public struct GenerationPipeline: Sendable {
 
     private func runCall(stage: GenerationStage, model: ModelSpec, prompt: StagePrompt, runID: String, spentBefore: Decimal,
                          emit: @Sendable (GenerationEvent) async -> Void) async throws -> CallResult {
-        let request = ChatRequest(model: model, system: prompt.system, messages: [ChatMessage(.user, prompt.user)],
+        var request = ChatRequest(model: model, system: prompt.system, messages: [ChatMessage(.user, prompt.user)],
                                   maxOutputTokens: plan.maxOutputTokens, temperature: plan.temperature)
+        request.purpose = ChatRequest.Purpose(rawValue: stage.rawValue)
         let started = Date()
         let clock = ContinuousClock.now
         var text = ""

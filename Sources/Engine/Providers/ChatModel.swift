@@ -19,6 +19,12 @@ public struct ChatRequest: Sendable, Equatable {
     public var maxOutputTokens: Int
     /// nil sends no temperature (the provider's default); always omitted for reasoning models.
     public var temperature: Double?
+    /// What the call is for; never sent. The built-in synthesizer answers each stage differently.
+    public var purpose: Purpose?
+
+    public enum Purpose: String, Sendable {
+        case extract, knowledge, code
+    }
 
     public init(model: ModelSpec, system: String?, messages: [ChatMessage], maxOutputTokens: Int = 2048, temperature: Double? = nil) {
         self.model = model
