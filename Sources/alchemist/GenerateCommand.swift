@@ -74,6 +74,12 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: "Send every call to this base URL (e.g. http://127.0.0.1:8080/v1).")
     var baseURL: String?
 
+    @Option(name: .customLong("model-file"), help: "local models: a GGUF file to serve instead of the configured one.")
+    var modelFile: String?
+
+    @Option(name: .customLong("local-protocol"), help: "local models: talk to the app's llama.cpp server as openai or anthropic.")
+    var localProtocol = "openai"
+
     @Option(name: .customLong("max-output-tokens"), help: "Output cap per call (default: config.json generation.max_output_tokens).")
     var maxOutputTokens: Int?
 
@@ -115,7 +121,10 @@ struct GenerateCommand: AsyncParsableCommand {
             plan.chain = retrievalChain
             plan.topK = topK ?? config.rag.topK
             // Resolve every model now, so a missing key is reported before anything is sent.
-            for model in [code] + (knowledgeSpec.map { [$0] } ?? []) where model.provider != .builtin {
+            guard let wireProtocol = LocalLLMServer.WireProtocol(rawValue: localProtocol) else {
+                throw BadInput("--local-protocol: expected openai or anthropic, found \"\(localProtocol)\"")
+            }
+            for model in [code] + (knowledgeSpec.map { [$0] } ?? []) where model.provider != .builtin && model.provider != .local {
                 do {
                     _ = try ChatModels.make(model, config: config, keys: keys, baseURLOverride: baseURL)
                 } catch let error as ProviderError {
@@ -133,10 +142,23 @@ struct GenerateCommand: AsyncParsableCommand {
                                                      pace: isatty(1) != 0 ? 0.004 : 0)
             }
             let builtin = synthesizer
+            // A `local` model: the app starts its own llama.cpp server and stops it when done.
+            var server: LocalLLMServer?
+            if let local = [code, knowledgeSpec].compactMap({ $0 }).first(where: { $0.provider == .local }) {
+                FileHandle.standardError.write(Data("local: starting the llama.cpp server for \(local.id)…\n".utf8))
+                server = try await LocalLLMServer(python: LocalLLMServer.defaultPython(appHome: paths.appHome),
+                                                  modelFile: modelFile ?? local.modelFile ?? "smollm2", alias: local.apiModel)
+                FileHandle.standardError.write(Data("local: serving on \(server!.address) (pid \(server!.processIdentifier))\n".utf8))
+            }
+            defer { server?.stop() }
+            let localAddress = server?.address
             var pipeline = GenerationPipeline(
                 plan: plan,
                 chatModel: { spec in
                     if spec.provider == .builtin, let builtin { return builtin }
+                    if spec.provider == .local {
+                        return try ChatModels.make(spec, config: config, keys: keys, baseURLOverride: localAddress, localProtocol: wireProtocol)
+                    }
                     return try ChatModels.make(spec, config: config, keys: keys, baseURLOverride: baseURL)
                 },
                 ledger: ledger, smokeTester: tester)
@@ -275,6 +297,7 @@ enum GenerateInterrupt {
                 pressed += 1
                 if pressed > 1 {
                     WorkerRegistry.shared.killAll()
+                    LocalLLMServer.killAll()
                     exit(128 + signalNumber)
                 }
                 WorkerRegistry.shared.killAll()

@@ -66,6 +66,8 @@ public struct PriorTypeSpec: Sendable, Equatable {
 public enum ModelProvider: String, Sendable, CaseIterable {
     case openai, anthropic
     case openaiCompatible = "openai-compatible"
+    /// A GGUF model served by the app's own llama.cpp server (started and stopped by the app).
+    case local
     case builtin
 }
 
@@ -90,6 +92,8 @@ public struct ModelSpec: Sendable, Equatable {
     public var baseURL: String?
     /// "max_tokens" or "max_completion_tokens"; nil picks by provider (local servers: max_tokens).
     public var maxTokensField: String?
+    /// `local` models: a GGUF file, or "smollm2" for the demo model of scripts/setup-local-llm.
+    public var modelFile: String?
 }
 
 /// Where each provider is reached and which environment variable holds its key.

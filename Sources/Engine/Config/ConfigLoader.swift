@@ -99,6 +99,7 @@ public enum ConfigLoader {
             model.reasoning = try reader.optionalBool("reasoning") ?? false
             model.baseURL = try reader.optionalString("base_url")
             model.maxTokensField = try reader.optionalString("max_tokens_field")
+            model.modelFile = try reader.optionalString("model_file")
             if let field = model.maxTokensField, !["max_tokens", "max_completion_tokens"].contains(field) {
                 throw reader.error("max_tokens_field", "expected max_tokens or max_completion_tokens, found \"\(field)\"")
             }

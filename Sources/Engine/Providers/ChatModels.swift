@@ -8,7 +8,8 @@ public enum ChatModels {
     /// - Throws: `ProviderError` of kind `.missingKey` naming the variable when a needed key is absent.
     public static func make(_ model: ModelSpec, config: AppConfig, keys: APIKeys,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
-                            baseURLOverride: String? = nil) throws -> any ChatModel {
+                            baseURLOverride: String? = nil, localProtocol: LocalLLMServer.WireProtocol = .openai,
+                            localKey: String? = nil) throws -> any ChatModel {
         let settings = config.generation
         var policy = RetryPolicy()
         policy.maxRetries = settings.maxRetries
@@ -43,6 +44,18 @@ public enum ChatModels {
             let wire = AnthropicChatWire(baseURL: baseURL(endpoint, environmentName: "ANTHROPIC_BASE_URL"),
                                          apiKey: try key(endpoint, provider: "anthropic", required: true))
             return StreamingChatClient(wire: wire, policy: policy, idleTimeout: idle)
+        case .local:
+            // The app's own llama.cpp server: the caller starts it and passes its address.
+            guard let baseURLOverride else {
+                throw ProviderError(kind: .badRequest, provider: "local", message: "the local server is not running (start it with LocalLLMServer)")
+            }
+            if localProtocol == .anthropic {
+                return StreamingChatClient(wire: AnthropicChatWire(providerName: "local", baseURL: baseURLOverride, apiKey: localKey),
+                                           policy: policy, idleTimeout: idle)
+            }
+            let wire = OpenAIChatWire(providerName: "local", baseURL: baseURLOverride + "/v1", apiKey: localKey,
+                                      maxTokensField: model.maxTokensField ?? "max_tokens", includeUsage: true)
+            return StreamingChatClient(wire: wire, policy: policy, idleTimeout: idle)
         case .builtin:
             throw ProviderError(kind: .badRequest, provider: "builtin",
                                 message: "the built-in program synthesizer is not available in this build; choose an LLM with --code-model")
@@ -54,7 +67,7 @@ public enum ChatModels {
         switch model.provider {
         case .openai: return config.providers.openai.apiKeyEnv
         case .anthropic: return config.providers.anthropic.apiKeyEnv
-        case .openaiCompatible, .builtin: return nil
+        case .openaiCompatible, .local, .builtin: return nil
         }
     }
 }
