@@ -63,3 +63,28 @@ import Testing
         #expect(events == [SSEEvent(name: "x", data: "no space")])
     }
 }
+
+@Suite struct AnthropicParserQuirkTests {
+    /// llama.cpp's server sometimes leaves out message_start (when the first token is an incomplete
+    /// UTF-8 sequence): the text and the output count must still come through.
+    @Test func aStreamWithoutMessageStartStillGivesTextAndUsage() throws {
+        var parser = AnthropicStreamParser(provider: "local")
+        let events = [
+            SSEEvent(name: "content_block_start", data: #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
+            SSEEvent(name: "content_block_delta", data: #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"🙂 hi"}}"#),
+            SSEEvent(name: "content_block_stop", data: #"{"type":"content_block_stop","index":0}"#),
+            SSEEvent(name: "message_delta", data: #"{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}"#),
+            SSEEvent(name: "message_stop", data: #"{"type":"message_stop"}"#),
+        ]
+        var chat: [ChatEvent] = []
+        for event in events { chat += try parser.consume(event) }
+        #expect(chat.contains(.text("🙂 hi")))
+        #expect(parser.isComplete && parser.finishReason == "end_turn")
+        #expect(parser.reportedUsage?.outputTokens == 3 && parser.reportedUsage?.inputTokens == 0)
+        // The client fills the missing input count with an estimate and marks it.
+        let request = ChatRequest(model: ModelSpec(id: "m", provider: .local, kind: .chat, apiModel: "m", inputPerMTok: 0, outputPerMTok: 0),
+                                  system: nil, messages: [ChatMessage(.user, "hello there")])
+        let usage = StreamingChatClient<AnthropicChatWire>.usage(parser.reportedUsage, request, "🙂 hi")
+        #expect(usage.estimated && usage.inputTokens == request.estimatedInputTokens && usage.outputTokens == 3)
+    }
+}
