@@ -17,8 +17,8 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: "Dataset name (see `alchemist datasets`).")
-    var dataset: String
+    @Option(help: "Dataset name (see `alchemist datasets`; default: youtube when present, else the demo dataset).")
+    var dataset: String?
 
     @Option(help: "scriptorium, alchemist or alchemist-rag.")
     var mode = "alchemist"
@@ -87,6 +87,7 @@ struct GenerateCommand: AsyncParsableCommand {
         try await reportingBadInput {
             let (config, paths) = try common.load()
             let catalog = DatasetCatalog(config: config, paths: paths)
+            let dataset = self.dataset ?? (catalog.entry(named: "youtube")?.isPresent == true ? "youtube" : "demo")
             guard let entry = catalog.entry(named: dataset) else {
                 throw BadInput("--dataset: unknown dataset \"\(dataset)\" (see `alchemist datasets`)")
             }

@@ -96,6 +96,12 @@ struct LabelCommand: AsyncParsableCommand {
                 }
                 log.finish()
             }
+            // FlyingSquid needs triplets of programs: with fewer than three it is left out, not fatal.
+            if (matrices[.train]?.columns ?? 0) < 3, plan.labelModels.contains("fs") {
+                plan.labelModels.removeAll { $0 == "fs" }
+                FileHandle.standardError.write(Data("alchemist: fs left out: FlyingSquid needs at least 3 programs\n".utf8))
+                guard !plan.labelModels.isEmpty else { throw BadInput("--label-models: FlyingSquid needs at least 3 programs") }
+            }
             let result = try plan.run(dataset: data, programNames: names, matrices: matrices, cost: cost) { step in
                 log.status(step)
             }

@@ -35,7 +35,10 @@ struct Overview: AsyncParsableCommand {
                 print("\nDemo: the example programs in \(examples.path) applied in the sandbox:\n")
                 print(report.table())
             }
-            print("Try:")
+            print("Try (offline, no key: the built-in synthesizer writes the programs):")
+            print("  swift run alchemist generate --mode alchemist --prior keywords --count 5")
+            print("  swift run alchemist label --dataset demo --lfs \(paths.lfDir.appendingPathComponent("demo").path)")
+            print("  swift run alchemist pricing")
             print("  swift run alchemist datasets")
             print("  swift run alchemist apply --dataset demo --lfs examples/programs/demo --split test --json")
             print("  swift run alchemist apply --dataset youtube --lfs examples/programs/youtube --data-dir ../shared/datasets")

@@ -58,6 +58,27 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("exp_log/demo/handwritten_none.txt").path))
     }
 
+    @Test func withTwoProgramsFlyingSquidIsLeftOutAndTheRestRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alchemist-two-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["LF1.py", "LF2.py"] {
+            try FileManager.default.copyItem(at: TestEnvironment.repositoryRoot.appendingPathComponent("examples/programs/demo/\(name)"),
+                                             to: folder.appendingPathComponent(name))
+        }
+        let home = folder.appendingPathComponent("home")
+        let result = try cli.run(["label", "--dataset", "demo", "--lfs", folder.path, "--runs", "1", "--end-models", "", "--json"],
+                                 environment: ["ALCHEMIST_HOME": home.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("fs left out"))
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+        let models = (json["label_models"] as? [String: Any])?.keys.sorted() ?? []
+        #expect(models == ["ds", "mv", "snorkel", "wmv"])
+        let only = try cli.run(["label", "--dataset", "demo", "--lfs", folder.path, "--label-models", "fs", "--end-models", ""],
+                               environment: ["ALCHEMIST_HOME": home.path])
+        #expect(only.status == 2 && only.stderr.contains("at least 3 programs"))
+    }
+
     @Test func aTestSplitWithoutLabelsIsRefusedForMetrics() throws {
         let data = try TestEnvironment.temporaryFolder("unlabeled")
         defer { try? FileManager.default.removeItem(at: data) }
