@@ -27,7 +27,7 @@ public enum KeyBindings {
         KeyBinding(keys: [.ctrlC], scope: .global, action: .forceQuit, shortHelp: "quit", longHelp: "Quit at once, restoring the terminal.", showsInBar: false),
         KeyBinding(keys: [.char("?")], scope: .global, action: .toggleHelp, shortHelp: "help", longHelp: "Show or hide the list of key bindings.", showsInBar: true),
         KeyBinding(keys: [.tab], scope: .setup, action: .focusNext, shortHelp: "next pane", longHelp: "Move the focus to the next pane.", showsInBar: true),
-        KeyBinding(keys: [.backTab], scope: .setup, action: .focusPrevious, shortHelp: "previous pane", longHelp: "Move the focus to the previous pane.", showsInBar: true),
+        KeyBinding(keys: [.backTab], scope: .setup, action: .focusPrevious, shortHelp: "prev pane", longHelp: "Move the focus to the previous pane.", showsInBar: true),
         KeyBinding(keys: [.char("k"), .up], scope: .setup, action: .selectPrevious, shortHelp: "up", longHelp: "Select the previous row of the focused pane.", showsInBar: true),
         KeyBinding(keys: [.char("j"), .down], scope: .setup, action: .selectNext, shortHelp: "down", longHelp: "Select the next row of the focused pane.", showsInBar: true),
         KeyBinding(keys: [.char("g"), .home], scope: .setup, action: .selectFirst, shortHelp: "first", longHelp: "Select the first row of the focused pane.", showsInBar: false),
@@ -54,12 +54,13 @@ public enum KeyBindings {
         return clashes
     }
 
-    /// The bottom help bar for `scope`: its own bar bindings, then the global ones it does not override.
+    /// The bottom help bar for `scope`: the global bar bindings it does not override (quit and help
+    /// first, so a narrow terminal cuts the least needed ones), then its own.
     public static func helpBar(for scope: BindingScope, bindings: [KeyBinding] = all) -> String {
         let own = bindings.filter { $0.scope == scope && $0.showsInBar }
         let ownKeys = Set(own.flatMap(\.keys))
         let global = scope == .global ? [] : bindings.filter { $0.scope == .global && $0.showsInBar && ownKeys.isDisjoint(with: $0.keys) }
-        return (own + global).map { "\($0.keyLabel) \($0.shortHelp)" }.joined(separator: "  ")
+        return (global + own).map { "\($0.keyLabel) \($0.shortHelp)" }.joined(separator: "  ")
     }
 
     /// docs/keybindings.md.

@@ -15,13 +15,13 @@ public enum TUIApp {
     static let interrupted = Atomic<Bool>(false)
 
     /// Runs the TUI on this terminal until the user quits. Restores the terminal on every exit
-    /// path, including SIGINT and SIGTERM.
+    /// path, including SIGINT, SIGTERM and SIGHUP.
     public static func run(config: AppConfig, paths: AppPaths, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(0) != 0, isatty(1) != 0 else { throw TUIError(description: "tui needs a terminal (stdin and stdout must be a TTY)") }
         let options = try SetupOptions.load(config: config, paths: paths)
         let theme = Theme.resolved(try loadTheme(config: config), environment: environment)
         let backend = NcursesBackend(theme: theme)
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+        let signals = [SIGINT, SIGTERM, SIGHUP].map { number -> DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { interrupted.store(true, ordering: .relaxed) }

@@ -28,8 +28,8 @@ public enum SetupScreen {
         datasetPane(state).draw(into: &buffer, in: top[0])
         modePane(state).draw(into: &buffer, in: top[1])
         priorPane(state).draw(into: &buffer, in: top[2])
-        modelPane(state, .codeModel).draw(into: &buffer, in: bottom[0])
-        modelPane(state, .knowledgeModel).draw(into: &buffer, in: bottom[1])
+        modelPane(state, .codeModel, width: bottom[0].width - 4).draw(into: &buffer, in: bottom[0])
+        modelPane(state, .knowledgeModel, width: bottom[1].width - 4).draw(into: &buffer, in: bottom[1])
         drawTexts(state, into: &buffer, in: parts[3])
         drawSummary(state, into: &buffer, in: parts[4])
         buffer.put(state.status, x: 1, y: parts[5].y, role: .muted, maxWidth: parts[5].width - 2)
@@ -65,23 +65,24 @@ public enum SetupScreen {
                         selected: state.selected(.prior), isFocused: state.focus == .prior, isDimmed: !active)
     }
 
-    static func modelPane(_ state: AppState, _ pane: Pane) -> ListPane {
+    static func modelPane(_ state: AppState, _ pane: Pane, width: Int) -> ListPane {
         let rows = state.options.models.map { model -> (text: String, role: StyleRole) in
-            (modelRowText(model), model.hasKey && model.spec.retired == nil ? .text : .warning)
+            (modelRowText(model, width: width), model.hasKey && model.spec.retired == nil ? .text : .warning)
         }
         let active = state.isActive(pane)
         return ListPane(title: active ? pane.title : "\(pane.title) (unused by scriptorium)", rows: rows,
                         selected: state.selected(pane), isFocused: state.focus == pane, isDimmed: !active)
     }
 
-    /// "gpt-4o-mini        $0.15/$0.60  no key": price per million input/output tokens and flags.
-    static func modelRowText(_ model: SetupOptions.ModelRow) -> String {
+    /// "gpt-4o-mini     $0.15/$0.60 no key": the id (shortened first when space is short), the price
+    /// per million input/output tokens and the flags, in `width` columns.
+    static func modelRowText(_ model: SetupOptions.ModelRow, width: Int) -> String {
         var flags: [String] = []
         if !model.hasKey { flags.append("no key") }
         if model.spec.retired != nil { flags.append("retired") }
-        let price = "\(price(model.spec.inputPerMTok))/\(price(model.spec.outputPerMTok))"
-        let name = model.spec.id + String(repeating: " ", count: max(1, 19 - DisplayWidth.of(model.spec.id)))
-        return name + price + (flags.isEmpty ? "" : "  " + flags.joined(separator: ", "))
+        let tail = " \(price(model.spec.inputPerMTok))/\(price(model.spec.outputPerMTok))" + (flags.isEmpty ? "" : " " + flags.joined(separator: ", "))
+        let nameWidth = max(8, min(20, width - DisplayWidth.of(tail)))
+        return DisplayWidth.pad(model.spec.id, to: nameWidth) + tail
     }
 
     static func drawTexts(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
