@@ -1,0 +1,111 @@
+@preconcurrency import CNcurses
+import Foundation
+
+/// The terminal through ncursesw: the only file that imports CNcurses. Draws only the cells that
+/// changed since the last frame, then `wnoutrefresh` + `doupdate`.
+final class NcursesBackend: TerminalBackend {
+    private let theme: Theme
+    private var previous: CellBuffer?
+    private var isOpen = false
+
+    init(theme: Theme) {
+        self.theme = theme
+    }
+
+    /// Takes over the terminal.
+    func open() {
+        setlocale(LC_ALL, "")
+        if getenv("ESCDELAY") == nil { set_escdelay(25) }
+        _ = initscr()
+        isOpen = true
+        _ = cbreak()
+        _ = noecho()
+        _ = keypad(cn_stdscr(), true)
+        _ = curs_set(0)
+        if has_colors() && !theme.isMonochrome {
+            _ = start_color()
+            _ = use_default_colors()
+            for (index, role) in StyleRole.allCases.enumerated() {
+                _ = init_pair(Int16(index + 1), theme.color(role).number, -1)
+            }
+        }
+    }
+
+    /// Gives the terminal back; safe to call twice.
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        _ = curs_set(1)
+        _ = endwin()
+    }
+
+    func size() -> (width: Int, height: Int) {
+        (Int(getmaxx(cn_stdscr())), Int(getmaxy(cn_stdscr())))
+    }
+
+    func draw(_ buffer: CellBuffer) {
+        let window = cn_stdscr()
+        let old = previous.flatMap { $0.width == buffer.width && $0.height == buffer.height ? $0 : nil }
+        if old == nil { _ = werase(window) }
+        for y in 0..<buffer.height {
+            for x in 0..<buffer.width {
+                let cell = buffer[x, y]
+                if cell.isContinuation { continue }
+                if let old, old[x, y] == cell { continue }
+                put(cell, x: x, y: y, window: window)
+            }
+        }
+        previous = buffer
+        _ = wnoutrefresh(window)
+        _ = doupdate()
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int, window: UnsafeMutablePointer<WINDOW>?) {
+        var attributes: attr_t = 0
+        if cell.style.bold { attributes |= cn_a_bold() }
+        if cell.style.reverse { attributes |= cn_a_reverse() }
+        if cell.style.underline { attributes |= cn_a_underline() }
+        let pair: Int16 = has_colors() && !theme.isMonochrome ? Int16((StyleRole.allCases.firstIndex(of: cell.style.role) ?? 0) + 1) : 0
+        var characters = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+        var complex = cchar_t()
+        _ = setcchar(&complex, &characters, attributes, pair, nil)
+        _ = mvwadd_wch(window, Int32(y), Int32(x), &complex)
+    }
+
+    func readKey(timeoutMilliseconds: Int) -> Key? {
+        let window = cn_stdscr()
+        wtimeout(window, Int32(timeoutMilliseconds))
+        var character: wint_t = 0
+        let status = wget_wch(window, &character)
+        if status == KEY_CODE_YES {
+            switch Int32(character) {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_BTAB: return .backTab
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case KEY_PPAGE: return .pageUp
+            case KEY_NPAGE: return .pageDown
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_RESIZE:
+                previous = nil
+                return .resize
+            default: return nil
+            }
+        }
+        guard status == OK else { return nil }
+        switch character {
+        case 3: return .ctrlC
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        default:
+            guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
+            return .char(Character(scalar))
+        }
+    }
+}

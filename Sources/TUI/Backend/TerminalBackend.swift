@@ -1,0 +1,9 @@
+/// Where frames go and keys come from: ncurses in the app, a recorder in tests.
+public protocol TerminalBackend: AnyObject {
+    /// The current terminal size in cells.
+    func size() -> (width: Int, height: Int)
+    /// Shows `buffer`.
+    func draw(_ buffer: CellBuffer)
+    /// The next key, or nil when none came within `timeoutMilliseconds`.
+    func readKey(timeoutMilliseconds: Int) -> Key?
+}

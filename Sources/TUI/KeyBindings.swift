@@ -1,0 +1,81 @@
+/// What a key does; `update` acts on these, never on raw keys.
+public enum Action: String, Sendable, Hashable {
+    case quit, forceQuit, toggleHelp, closeOverlay, focusNext, focusPrevious, selectPrevious, selectNext, selectFirst, selectLast
+}
+
+/// Where a binding applies. `global` bindings apply everywhere unless the active scope binds the key.
+public enum BindingScope: String, Sendable, CaseIterable, Hashable {
+    case global, setup, helpOverlay = "help overlay"
+}
+
+/// One key binding: the data the help bar, the `?` overlay and docs/keybindings.md come from.
+public struct KeyBinding: Sendable, Hashable {
+    public var keys: [Key]
+    public var scope: BindingScope
+    public var action: Action
+    public var shortHelp: String
+    public var longHelp: String
+    public var showsInBar: Bool
+
+    public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+}
+
+public enum KeyBindings {
+    /// Every binding of the TUI.
+    public static let all: [KeyBinding] = [
+        KeyBinding(keys: [.char("q")], scope: .global, action: .quit, shortHelp: "quit", longHelp: "Quit the TUI.", showsInBar: true),
+        KeyBinding(keys: [.ctrlC], scope: .global, action: .forceQuit, shortHelp: "quit", longHelp: "Quit at once, restoring the terminal.", showsInBar: false),
+        KeyBinding(keys: [.char("?")], scope: .global, action: .toggleHelp, shortHelp: "help", longHelp: "Show or hide the list of key bindings.", showsInBar: true),
+        KeyBinding(keys: [.tab], scope: .setup, action: .focusNext, shortHelp: "next pane", longHelp: "Move the focus to the next pane.", showsInBar: true),
+        KeyBinding(keys: [.backTab], scope: .setup, action: .focusPrevious, shortHelp: "prev pane", longHelp: "Move the focus to the previous pane.", showsInBar: true),
+        KeyBinding(keys: [.char("k"), .up], scope: .setup, action: .selectPrevious, shortHelp: "up", longHelp: "Select the previous row of the focused pane.", showsInBar: true),
+        KeyBinding(keys: [.char("j"), .down], scope: .setup, action: .selectNext, shortHelp: "down", longHelp: "Select the next row of the focused pane.", showsInBar: true),
+        KeyBinding(keys: [.char("g"), .home], scope: .setup, action: .selectFirst, shortHelp: "first", longHelp: "Select the first row of the focused pane.", showsInBar: false),
+        KeyBinding(keys: [.char("G"), .end], scope: .setup, action: .selectLast, shortHelp: "last", longHelp: "Select the last row of the focused pane.", showsInBar: false),
+        KeyBinding(keys: [.escape, .char("?")], scope: .helpOverlay, action: .closeOverlay, shortHelp: "close", longHelp: "Close the help overlay.", showsInBar: true),
+    ]
+
+    /// The action of `key` in `scope`: the scope's own binding first, then a global one.
+    public static func action(for key: Key, in scope: BindingScope, bindings: [KeyBinding] = all) -> Action? {
+        bindings.first { $0.scope == scope && $0.keys.contains(key) }?.action
+            ?? bindings.first { $0.scope == .global && $0.keys.contains(key) }?.action
+    }
+
+    /// Keys bound twice in one scope, as "scope: key" texts (empty when there is no clash).
+    public static func clashes(in bindings: [KeyBinding] = all) -> [String] {
+        var seen: Set<String> = []
+        var clashes: [String] = []
+        for binding in bindings {
+            for key in binding.keys {
+                let name = "\(binding.scope.rawValue): \(key.label)"
+                if !seen.insert(name).inserted { clashes.append(name) }
+            }
+        }
+        return clashes
+    }
+
+    /// The bottom help bar for `scope`: the global bar bindings it does not override (quit and help
+    /// first, so a narrow terminal cuts the least needed ones), then its own.
+    public static func helpBar(for scope: BindingScope, bindings: [KeyBinding] = all) -> String {
+        let own = bindings.filter { $0.scope == scope && $0.showsInBar }
+        let ownKeys = Set(own.flatMap(\.keys))
+        let global = scope == .global ? [] : bindings.filter { $0.scope == .global && $0.showsInBar && ownKeys.isDisjoint(with: $0.keys) }
+        return (global + own).map { "\($0.keyLabel) \($0.shortHelp)" }.joined(separator: "  ")
+    }
+
+    /// docs/keybindings.md.
+    public static func markdown(bindings: [KeyBinding] = all) -> String {
+        var lines = ["# Key bindings", "", "Generated from `Sources/TUI/KeyBindings.swift` by the TUITests (`ALCHEMIST_RECORD=1 swift test --filter TUITests` rewrites it).", ""]
+        for scope in BindingScope.allCases {
+            let rows = bindings.filter { $0.scope == scope }
+            guard !rows.isEmpty else { continue }
+            lines += ["## \(scope.rawValue)", "", "| keys | action | in help bar |", "|---|---|---|"]
+            for binding in rows {
+                let keys = binding.keys.map { "`\($0.label == "`" ? "` ` `" : $0.label)`" }.joined(separator: ", ")
+                lines.append("| \(keys) | \(binding.longHelp) | \(binding.showsInBar ? "yes" : "no") |")
+            }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,103 @@
+import Engine
+import Foundation
+import Testing
+import TestSupport
+@testable import TUI
+
+@Suite struct SetupScreenTests {
+    /// The rows of `frame` that contain `text`.
+    func rows(_ buffer: CellBuffer, containing text: String) -> [Int] {
+        (0..<buffer.height).filter { buffer.row($0).contains(text) }
+    }
+
+    @Test(arguments: [(80, 24), (120, 40)])
+    func showsTheChoicesAndTheCost(width: Int, height: Int) throws {
+        let state = try Fixtures.state(width: width, height: height)
+        let buffer = SetupScreen.render(state)
+        let text = buffer.text
+        #expect(buffer.width == width && buffer.height == height)
+        #expect(text.contains("Alchemist · setup"))
+        #expect(text.contains("demo"))
+        #expect(text.contains("absent — fetch"))
+        #expect(text.contains("scriptorium"))
+        #expect(text.contains("gpt-4o-mini"))
+        #expect(text.contains("$0.15/$0.60"))
+        #expect(text.contains("no key"))  // Anthropic models: no key in the fixture
+        #expect(text.contains("Worst case per program: $"))
+        #expect(text.contains("(unused"))  // scriptorium: knowledge panes dimmed
+        #expect(text.contains("q quit"))
+        // every row is exactly the screen width in columns
+        for y in 0..<height { #expect(DisplayWidth.of(buffer.row(y)) == width) }
+    }
+
+    @Test func theFocusedPaneHasAFocusedBorderAndTheOthersDoNot() throws {
+        var state = try Fixtures.state()
+        var buffer = SetupScreen.render(state)
+        let datasetTop = try #require(rows(buffer, containing: "▸ Dataset").first)
+        #expect(buffer[0, datasetTop].style.role == .borderFocused)
+        #expect(buffer[0, datasetTop].style.bold)
+        let codeTop = try #require(rows(buffer, containing: "Code model").first)
+        #expect(buffer[0, codeTop].style.role == .border)
+        state.press(.tab, .tab)
+        buffer = SetupScreen.render(state)
+        #expect(buffer[0, codeTop].style.role == .borderFocused)
+        #expect(buffer[0, datasetTop].style.role == .border)
+        #expect(buffer.text.contains("▸ Code model"))
+    }
+
+    @Test func theKnowledgePanesAreMutedForScriptoriumOnly() throws {
+        var state = try Fixtures.state(width: 120, height: 40)
+        var buffer = SetupScreen.render(state)
+        let top = try #require(rows(buffer, containing: "Knowledge model").first)
+        let x = try #require(buffer.row(top).range(of: "┐┌").map { buffer.row(top).distance(from: buffer.row(top).startIndex, to: $0.lowerBound) + 1 })
+        #expect(buffer[x, top].style.role == .muted)
+        #expect(buffer[x + 3, top + 1].style.role == .muted)
+        state.press(.tab, .char("j"))
+        buffer = SetupScreen.render(state)
+        #expect(buffer[x, top].style.role == .border)
+        #expect(!buffer.text.contains("(unused"))
+        #expect(buffer.text.contains("Query:   "))
+    }
+
+    @Test func theSelectedRowOfTheFocusedPaneIsReversed() throws {
+        let state = try Fixtures.state()
+        let buffer = SetupScreen.render(state)
+        let y = try #require(rows(buffer, containing: "› demo").first)
+        #expect(buffer[1, y].style.role == .selection)
+        #expect(buffer[1, y].style.reverse)
+    }
+
+    @Test(arguments: [(59, 16), (60, 15), (30, 8)])
+    func belowTheMinimumSizeItSaysSo(width: Int, height: Int) throws {
+        let buffer = SetupScreen.render(try Fixtures.state(width: width, height: height))
+        let expected = "terminal too small: \(width)×\(height), need 60×16"
+        #expect(buffer.text.contains(DisplayWidth.truncate(expected, to: width)))
+        #expect(!buffer.text.contains("Dataset"))
+    }
+
+    @Test func theMinimumSizeShowsTheWholeScreen() throws {
+        let buffer = SetupScreen.render(try Fixtures.state(width: 60, height: 16))
+        #expect(buffer.text.contains("Dataset"))
+        #expect(buffer.text.contains("Worst case per program"))
+        #expect(buffer.row(15).contains("quit"))
+    }
+
+    @Test func theHelpOverlayListsEveryBinding() throws {
+        var state = try Fixtures.state()
+        state.press(.char("?"))
+        let text = SetupScreen.render(state).text
+        #expect(text.contains("Key bindings"))
+        for binding in KeyBindings.all { #expect(text.contains(DisplayWidth.truncate(binding.longHelp, to: 30).dropLast())) }
+    }
+
+    @Test func theLoopDrawsTheFirstFrameAndQuitsOnQ() throws {
+        let backend = TestBackend(width: 80, height: 24, keys: [.tab, .char("j"), .char("q")])
+        let state = TUIApp.loop(state: try Fixtures.state(), backend: backend)
+        #expect(state.mode == .alchemist)
+        #expect(backend.keys.isEmpty)
+        let first = try #require(backend.frames.first)
+        #expect(first.rows.count == 24)
+        #expect(first.text.contains("Alchemist · setup"))
+        #expect(first.roles[1][0] == .borderFocused)
+    }
+}
