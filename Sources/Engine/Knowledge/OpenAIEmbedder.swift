@@ -6,7 +6,7 @@ import FoundationNetworking
 /// The OpenAI embeddings endpoint (`POST {base}/embeddings`), also served by OpenAI-compatible
 /// servers: inputs in batches, vectors put back in input order by their `index`, usage reported per
 /// call so the ledger can price it. Retries follow the same rules as chat calls.
-public struct OpenAIEmbedder: Embedder {
+public struct OpenAIEmbedder: ModelEmbedder {
     public var model: ModelSpec
     public var baseURL: String
     public var apiKey: String?
@@ -22,18 +22,7 @@ public struct OpenAIEmbedder: Embedder {
     }
 
     public var id: String { "openai-\(model.apiModel)" }
-    public var state: Data? { nil }
-    public mutating func restore(state: Data?) throws {}
-
-    public mutating func embedCorpus(_ texts: [String]) async throws -> (EmbeddingMatrix, EmbeddingUsage?) {
-        try await embed(texts)
-    }
-
-    public func embedQuery(_ text: String) async throws -> (EmbeddingMatrix, EmbeddingUsage?) {
-        try await embed([text])
-    }
-
-    private func embed(_ texts: [String]) async throws -> (EmbeddingMatrix, EmbeddingUsage?) {
+    public func embed(_ texts: [String]) async throws -> (EmbeddingMatrix, EmbeddingUsage?) {
         var values: [Float] = []
         var dimension = 0
         var total = EmbeddingUsage(model: model, inputTokens: 0, estimated: false, latencySeconds: 0)
