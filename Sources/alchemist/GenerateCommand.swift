@@ -164,17 +164,8 @@ struct GenerateCommand: AsyncParsableCommand {
                 },
                 ledger: ledger, smokeTester: tester)
             if generationMode == .alchemistRAG, let knowledge {
-                let source = URL(fileURLWithPath: knowledge, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-                let base = KnowledgeBase(cacheFolder: KnowledgeBase.defaultCacheFolder(paths: paths),
-                                         chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
                 let chosen = try Embedders.make(embedder, config: config, keys: keys, model: embeddingModel, appHome: paths.appHome, baseURLOverride: baseURL)
-                let built = try await base.index(source.standardizedFileURL, embedder: chosen) { step in
-                    FileHandle.standardError.write(Data("knowledge: \(step)\n".utf8))
-                }
-                for failure in built.failures {
-                    FileHandle.standardError.write(Data("knowledge: skipped \(failure.source): \(failure.reason)\n".utf8))
-                }
-                try built.record(in: ledger, source: source.path)
+                let built = try await KnowledgeCommand.buildIndex(knowledge, embedder: chosen, config: config, paths: paths, ledger: ledger)
                 FileHandle.standardError.write(Data("knowledge: \(built.index.chunks.count) chunks from \(built.documents) documents\(built.reused ? " (index reused)" : "")\n".utf8))
                 pipeline.retriever = Retriever(index: built.index, embedder: built.embedder)
             }
@@ -207,12 +198,7 @@ struct GenerateCommand: AsyncParsableCommand {
         for number in 1...count {
             try Task.checkCancellation()
             if count > 1 { printer.line("\n═══ program \(number) of \(count) ═══") }
-            let program: GeneratedProgram
-            do {
-                program = try await pipeline.generate(budgetLeft: budget.map { $0 - spent }) { event in printer.show(event) }
-            } catch let error as ProviderError where error.kind == .missingKey {
-                throw error
-            }
+            let program = try await pipeline.generate(budgetLeft: budget.map { $0 - spent }) { event in printer.show(event) }
             spent += program.cost
             printer.line(String(format: "── program: %d in / %d out tokens%@ · $%@ ──", program.inputTokens, program.outputTokens,
                                 program.estimated ? " (est.)" : "", "\(program.cost)"))

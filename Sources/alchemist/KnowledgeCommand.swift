@@ -23,21 +23,28 @@ struct KnowledgeCommand: AsyncParsableCommand {
 
         func build(_ common: CommonOptions) async throws -> KnowledgeBase.Built {
             let (config, paths) = try common.load()
-            let base = KnowledgeBase(cacheFolder: KnowledgeBase.defaultCacheFolder(paths: paths),
-                                     chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
             let chosen = try Embedders.make(embedder, config: config, keys: APIKeys(), model: embeddingModel, appHome: paths.appHome)
-            let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            let built = try await base.index(source.standardizedFileURL, embedder: chosen, rebuild: rebuild) { step in
-                FileHandle.standardError.write(Data("knowledge: \(step)\n".utf8))
-            }
-            for failure in built.failures {
-                FileHandle.standardError.write(Data("knowledge: skipped \(failure.source): \(failure.reason)\n".utf8))
-            }
-            if built.usage != nil && !built.reused {
-                try built.record(in: try Ledger(path: Ledger.defaultPath(appHome: paths.appHome)), source: source.path)
-            }
-            return built
+            return try await KnowledgeCommand.buildIndex(path, embedder: chosen, config: config, paths: paths, rebuild: rebuild)
         }
+    }
+
+    /// Loads, splits and embeds `path` (or reuses its index), reports skipped sources on stderr and
+    /// records a fresh corpus embedding in the ledger. Shared by `knowledge` and `generate`.
+    static func buildIndex(_ path: String, embedder: any Embedder, config: AppConfig, paths: AppPaths,
+                           rebuild: Bool = false, ledger: Ledger? = nil) async throws -> KnowledgeBase.Built {
+        let base = KnowledgeBase(cacheFolder: KnowledgeBase.defaultCacheFolder(paths: paths),
+                                 chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
+        let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let built = try await base.index(source.standardizedFileURL, embedder: embedder, rebuild: rebuild) { step in
+            FileHandle.standardError.write(Data("knowledge: \(step)\n".utf8))
+        }
+        for failure in built.failures {
+            FileHandle.standardError.write(Data("knowledge: skipped \(failure.source): \(failure.reason)\n".utf8))
+        }
+        if built.usage != nil && !built.reused {
+            try built.record(in: try ledger ?? Ledger(path: Ledger.defaultPath(appHome: paths.appHome)), source: source.path)
+        }
+        return built
     }
 
     struct Index: AsyncParsableCommand {
