@@ -1,11 +1,33 @@
-/// What a key does; `update` acts on these, never on raw keys.
-public enum Action: String, Sendable, Hashable {
-    case quit, forceQuit, toggleHelp, closeOverlay, focusNext, focusPrevious, selectPrevious, selectNext, selectFirst, selectLast
+/// What a key does; `update` acts on these, never on raw keys. A struct rather than an enum so each
+/// screen declares its own actions in its own file (`extension Action { static let … }`).
+public struct Action: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let quit = Action("quit")
+    public static let forceQuit = Action("forceQuit")
+    public static let toggleHelp = Action("toggleHelp")
+    public static let closeOverlay = Action("closeOverlay")
+    public static let focusNext = Action("focusNext")
+    public static let focusPrevious = Action("focusPrevious")
+    public static let selectPrevious = Action("selectPrevious")
+    public static let selectNext = Action("selectNext")
+    public static let selectFirst = Action("selectFirst")
+    public static let selectLast = Action("selectLast")
 }
 
 /// Where a binding applies. `global` bindings apply everywhere unless the active scope binds the key.
-public enum BindingScope: String, Sendable, CaseIterable, Hashable {
-    case global, setup, helpOverlay = "help overlay"
+/// Screens add their own scopes in their own files.
+public struct BindingScope: RawRepresentable, Sendable, Hashable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public static let global = BindingScope("global")
+    public static let setup = BindingScope("setup")
+    public static let helpOverlay = BindingScope("help overlay")
 }
 
 /// One key binding: the data the help bar, the `?` overlay and docs/keybindings.md come from.
@@ -21,8 +43,11 @@ public struct KeyBinding: Sendable, Hashable {
 }
 
 public enum KeyBindings {
-    /// Every binding of the TUI.
-    public static let all: [KeyBinding] = [
+    /// Every binding of the TUI: the core ones, then each screen's.
+    public static let all: [KeyBinding] = core + programs + results
+
+    /// Quitting, help and the setup screen.
+    static let core: [KeyBinding] = [
         KeyBinding(keys: [.char("q")], scope: .global, action: .quit, shortHelp: "quit", longHelp: "Quit the TUI.", showsInBar: true),
         KeyBinding(keys: [.ctrlC], scope: .global, action: .forceQuit, shortHelp: "quit", longHelp: "Quit at once, restoring the terminal.", showsInBar: false),
         KeyBinding(keys: [.char("?")], scope: .global, action: .toggleHelp, shortHelp: "help", longHelp: "Show or hide the list of key bindings.", showsInBar: true),
@@ -66,7 +91,9 @@ public enum KeyBindings {
     /// docs/keybindings.md.
     public static func markdown(bindings: [KeyBinding] = all) -> String {
         var lines = ["# Key bindings", "", "Generated from `Sources/TUI/KeyBindings.swift` by the TUITests (`ALCHEMIST_RECORD=1 swift test --filter TUITests` rewrites it).", ""]
-        for scope in BindingScope.allCases {
+        var scopes: [BindingScope] = []
+        for binding in bindings where !scopes.contains(binding.scope) { scopes.append(binding.scope) }
+        for scope in scopes {
             let rows = bindings.filter { $0.scope == scope }
             guard !rows.isEmpty else { continue }
             lines += ["## \(scope.rawValue)", "", "| keys | action | in help bar |", "|---|---|---|"]

@@ -114,8 +114,10 @@ import TestSupport
         #expect(column("print_flood") == reference[1])
         #expect(report["print_flood"]?.faultCount == 0)
 
-        // Runaway programs are stopped for the rest of the run after a few budgets.
-        #expect(report["infinite_loop"]?.stopped == true && (report["infinite_loop"]?.timeouts ?? 0) >= 2)
+        // Runaway programs are stopped for the rest of the run after a few budgets. On a loaded machine
+        // the worker's own alarm can come too late, so the parent's kill counts as a spent budget too.
+        #expect(report["infinite_loop"].map { $0.stopped && $0.timeouts + $0.kills >= 2 } == true,
+                "\(String(describing: report["infinite_loop"]))")
         #expect(report["memory_hog"].map { $0.stopped || $0.errors > 0 } == true)
         #expect(report["swallows_timeout"]?.stopped == true && (report["swallows_timeout"]?.kills ?? 0) >= 1)
         #expect(report["c_level_stall"]?.stopped == true && (report["c_level_stall"]?.kills ?? 0) >= 1)

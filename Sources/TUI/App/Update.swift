@@ -64,6 +64,8 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         if state.focus == .dataset, let dataset = state.dataset {
             state.status = dataset.isPresent ? "\(dataset.name): \(dataset.classCount) classes" : "\(dataset.name) is not on disk: alchemist datasets fetch \(dataset.name)"
         }
+    default:
+        return []
     }
     return [.render]
 }

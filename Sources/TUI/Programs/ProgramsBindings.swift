@@ -1,0 +1,4 @@
+extension KeyBindings {
+    /// The programs browser's bindings.
+    static let programs: [KeyBinding] = []
+}
