@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport", exclude: ["serve_files.py"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "LedgerStress"]),
         .testTarget(name: "CLITests", dependencies: ["alchemist", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "TestSupport", "alchemist"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "TestSupport", "alchemist"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -101,3 +101,10 @@ import TestSupport
         #expect(first.roles[1][0] == .borderFocused)
     }
 }
+
+@Suite struct SetupScreenSnapshots {
+    @Test(arguments: [(80, 24), (120, 40), (SetupScreen.minimumWidth, SetupScreen.minimumHeight)])
+    func setupScreen(width: Int, height: Int) throws {
+        try Snapshot.check(SetupScreen.render(try Fixtures.state(width: width, height: height)), named: "setup-\(width)x\(height)")
+    }
+}
