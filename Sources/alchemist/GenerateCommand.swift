@@ -87,7 +87,7 @@ struct GenerateCommand: AsyncParsableCommand {
         try await reportingBadInput {
             let (config, paths) = try common.load()
             let catalog = DatasetCatalog(config: config, paths: paths)
-            let dataset = self.dataset ?? (catalog.entry(named: "youtube")?.isPresent == true ? "youtube" : "demo")
+            let dataset = self.dataset ?? GenerationDefaults.dataset(catalog)
             guard let entry = catalog.entry(named: dataset) else {
                 throw BadInput("--dataset: unknown dataset \"\(dataset)\" (see `alchemist datasets`)")
             }
@@ -108,71 +108,45 @@ struct GenerateCommand: AsyncParsableCommand {
                 guard let value = Decimal(string: budget), value >= 0 else { throw BadInput("--budget: expected dollars, e.g. 0.50, found \"\(budget)\"") }
                 budgetLimit = value
             }
-            let keys = APIKeys()
-            let codeModelID = codeModel ?? Self.defaultModel(config: config, keys: keys)
-            let code = try chatModel(codeModelID, "--code-model", config)
-            let knowledgeSpec = generationMode.usesKnowledge ? try chatModel(knowledgeModel ?? codeModelID, "--knowledge-model", config) : nil
-            let priorType = try Self.priorType(prior, config)
-            let data = try catalog.load(dataset)
-            let template = try PromptTemplates.bundled().template(for: entry)
-            var plan = GenerationPlan(
-                dataset: dataset, classCount: data.classCount, template: template, mode: generationMode, codeModel: code,
-                knowledgeModel: knowledgeSpec, prior: priorType, mission: mission, query: query,
-                maxOutputTokens: maxOutputTokens ?? config.generation.maxOutputTokens, temperature: config.generation.temperature)
-            plan.chain = retrievalChain
-            plan.topK = topK ?? config.rag.topK
-            // Resolve every model now, so a missing key is reported before anything is sent.
             guard let wireProtocol = LocalLLMServer.WireProtocol(rawValue: localProtocol) else {
                 throw BadInput("--local-protocol: expected openai or anthropic, found \"\(localProtocol)\"")
             }
-            for model in [code] + (knowledgeSpec.map { [$0] } ?? []) where model.provider != .builtin && model.provider != .local {
-                do {
-                    _ = try ChatModels.make(model, config: config, keys: keys, baseURLOverride: baseURL)
-                } catch let error as ProviderError {
-                    throw BadInput("\(error.message); \(error.advice)")
+            let keys = APIKeys()
+            let codeModelID = codeModel ?? GenerationDefaults.codeModel(config: config, keys: keys)
+            var choices = GenerationChoices(
+                dataset: dataset, mode: generationMode, codeModel: try chatModel(codeModelID, "--code-model", config),
+                knowledgeModel: generationMode.usesKnowledge ? try chatModel(knowledgeModel ?? codeModelID, "--knowledge-model", config) : nil,
+                prior: try Self.priorType(prior, config))
+            choices.mission = mission
+            choices.query = query
+            choices.knowledgePath = knowledge
+            choices.chain = retrievalChain
+            choices.embedder = embedder
+            choices.embeddingModel = embeddingModel
+            choices.topK = topK
+            choices.baseURL = baseURL
+            choices.modelFile = modelFile
+            choices.localProtocol = wireProtocol
+            choices.maxOutputTokens = maxOutputTokens
+            choices.smokeTest = !noSmokeTest
+            choices.builtinPace = isatty(1) != 0 ? 0.004 : 0
+            let session: GenerationSession
+            do {
+                session = try await GenerationSession.open(choices, config: config, paths: paths, keys: keys) { line in
+                    FileHandle.standardError.write(Data((line + "\n").utf8))
                 }
+            } catch let error as ProviderError {
+                // Resolved before anything is sent: a missing key or a bad base URL.
+                throw BadInput("\(error.message); \(error.advice)")
             }
-            let ledger = try Ledger(path: Ledger.defaultPath(appHome: paths.appHome))
-            let tester = noSmokeTest ? nil : try SmokeTester(dataset: data, settings: config.sandbox)
-            let baseURL = self.baseURL
-            // One synthesizer for the whole command, so successive programs differ.
-            var synthesizer: BuiltinSynthesizer?
-            if code.provider == .builtin || knowledgeSpec?.provider == .builtin {
-                let saved = (try? ProgramStore.programs(under: paths.lfDir.appendingPathComponent(dataset)))?.map(\.code) ?? []
-                synthesizer = try BuiltinSynthesizer(dataset: data, prior: generationMode.usesKnowledge ? priorType.id : nil, existingPrograms: saved,
-                                                     pace: isatty(1) != 0 ? 0.004 : 0)
-            }
-            let builtin = synthesizer
-            // A `local` model: the app starts its own llama.cpp server and stops it when done.
-            var server: LocalLLMServer?
-            if let local = [code, knowledgeSpec].compactMap({ $0 }).first(where: { $0.provider == .local }) {
-                FileHandle.standardError.write(Data("local: starting the llama.cpp server for \(local.id)…\n".utf8))
-                server = try await LocalLLMServer(python: LocalLLMServer.defaultPython(appHome: paths.appHome),
-                                                  modelFile: modelFile ?? local.modelFile ?? "smollm2", alias: local.apiModel)
-                FileHandle.standardError.write(Data("local: serving on \(server!.address) (pid \(server!.processIdentifier))\n".utf8))
-            }
-            defer { server?.stop() }
-            let localAddress = server?.address
-            var pipeline = GenerationPipeline(
-                plan: plan,
-                chatModel: { spec in
-                    if spec.provider == .builtin, let builtin { return builtin }
-                    if spec.provider == .local {
-                        return try ChatModels.make(spec, config: config, keys: keys, baseURLOverride: localAddress, localProtocol: wireProtocol)
-                    }
-                    return try ChatModels.make(spec, config: config, keys: keys, baseURLOverride: baseURL)
-                },
-                ledger: ledger, smokeTester: tester)
-            if generationMode == .alchemistRAG, let knowledge {
-                let chosen = try Embedders.make(embedder, config: config, keys: keys, model: embeddingModel, appHome: paths.appHome, baseURLOverride: baseURL)
-                let built = try await KnowledgeCommand.buildIndex(knowledge, embedder: chosen, config: config, paths: paths, ledger: ledger)
-                FileHandle.standardError.write(Data("knowledge: \(built.index.chunks.count) chunks from \(built.documents) documents\(built.reused ? " (index reused)" : "")\n".utf8))
-                pipeline.retriever = Retriever(index: built.index, embedder: built.embedder)
-            }
+            defer { session.close() }
+            let pipeline = session.pipeline
+            let plan = session.plan
+            let ledger = session.ledger
             try confirmSpend(plan)
 
             let printer = StreamPrinter(showPrompts: showPrompts)
-            let work = Task { try await generateAll(pipeline, store: ProgramStore(root: paths.lfDir), printer: printer, budget: budgetLimit) }
+            let work = Task { try await generateAll(pipeline, store: session.store, printer: printer, budget: budgetLimit) }
             GenerateInterrupt.install { work.cancel() }
             do {
                 let saved = try await work.value
@@ -228,15 +202,6 @@ struct GenerateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("alchemist: warning: \(model.id) was retired on \(retired); the call may fail\n".utf8))
         }
         return model
-    }
-
-    /// The code model when none is given: an LLM whose key is present, else the offline synthesizer.
-    static func defaultModel(config: AppConfig, keys: APIKeys) -> String {
-        for candidate in ["gpt-4o-mini", "claude-haiku-4-5"] {
-            if let model = config.model(id: candidate), let variable = ChatModels.keyVariable(model, config: config),
-               keys.value(variable) != nil { return candidate }
-        }
-        return "builtin"
     }
 
     static func priorType(_ text: String, _ config: AppConfig) throws -> PriorTypeSpec {

@@ -32,19 +32,9 @@ struct KnowledgeCommand: AsyncParsableCommand {
     /// records a fresh corpus embedding in the ledger. Shared by `knowledge` and `generate`.
     static func buildIndex(_ path: String, embedder: any Embedder, config: AppConfig, paths: AppPaths,
                            rebuild: Bool = false, ledger: Ledger? = nil) async throws -> KnowledgeBase.Built {
-        let base = KnowledgeBase(cacheFolder: KnowledgeBase.defaultCacheFolder(paths: paths),
-                                 chunkSize: config.rag.chunkSize, chunkOverlap: config.rag.chunkOverlap)
-        let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        let built = try await base.index(source.standardizedFileURL, embedder: embedder, rebuild: rebuild) { step in
-            FileHandle.standardError.write(Data("knowledge: \(step)\n".utf8))
+        try await KnowledgeIndexing.build(path, embedder: embedder, config: config, paths: paths, rebuild: rebuild, ledger: ledger) { line in
+            FileHandle.standardError.write(Data("knowledge: \(line)\n".utf8))
         }
-        for failure in built.failures {
-            FileHandle.standardError.write(Data("knowledge: skipped \(failure.source): \(failure.reason)\n".utf8))
-        }
-        if built.usage != nil && !built.reused {
-            try built.record(in: try ledger ?? Ledger(path: Ledger.defaultPath(appHome: paths.appHome)), source: source.path)
-        }
-        return built
     }
 
     struct Index: AsyncParsableCommand {
