@@ -16,6 +16,11 @@ public struct Action: RawRepresentable, Sendable, Hashable, CustomStringConverti
     public static let selectNext = Action("selectNext")
     public static let selectFirst = Action("selectFirst")
     public static let selectLast = Action("selectLast")
+    public static let generate = Action("generate")
+    public static let editMission = Action("editMission")
+    public static let editQuery = Action("editQuery")
+    public static let editKnowledgePath = Action("editKnowledgePath")
+    public static let resetTexts = Action("resetTexts")
 }
 
 /// Where a binding applies. `global` bindings apply everywhere unless the active scope binds the key.
@@ -44,19 +49,24 @@ public struct KeyBinding: Sendable, Hashable {
 
 public enum KeyBindings {
     /// Every binding of the TUI: the core ones, then each screen's.
-    public static let all: [KeyBinding] = core + programs + results
+    public static let all: [KeyBinding] = core + editor + generate + programs + results
 
     /// Quitting, help and the setup screen.
     static let core: [KeyBinding] = [
         KeyBinding(keys: [.char("q")], scope: .global, action: .quit, shortHelp: "quit", longHelp: "Quit the TUI.", showsInBar: true),
         KeyBinding(keys: [.ctrlC], scope: .global, action: .forceQuit, shortHelp: "quit", longHelp: "Quit at once, restoring the terminal.", showsInBar: false),
         KeyBinding(keys: [.char("?")], scope: .global, action: .toggleHelp, shortHelp: "help", longHelp: "Show or hide the list of key bindings.", showsInBar: true),
+        KeyBinding(keys: [.enter], scope: .setup, action: .generate, shortHelp: "generate", longHelp: "Write a program with the current choices (opens the generate screen).", showsInBar: true),
+        KeyBinding(keys: [.char("m")], scope: .setup, action: .editMission, shortHelp: "mission", longHelp: "Edit the mission statement.", showsInBar: true),
         KeyBinding(keys: [.tab], scope: .setup, action: .focusNext, shortHelp: "next pane", longHelp: "Move the focus to the next pane.", showsInBar: true),
-        KeyBinding(keys: [.backTab], scope: .setup, action: .focusPrevious, shortHelp: "prev pane", longHelp: "Move the focus to the previous pane.", showsInBar: true),
+        KeyBinding(keys: [.backTab], scope: .setup, action: .focusPrevious, shortHelp: "prev pane", longHelp: "Move the focus to the previous pane.", showsInBar: false),
         KeyBinding(keys: [.char("k"), .up], scope: .setup, action: .selectPrevious, shortHelp: "up", longHelp: "Select the previous row of the focused pane.", showsInBar: true),
         KeyBinding(keys: [.char("j"), .down], scope: .setup, action: .selectNext, shortHelp: "down", longHelp: "Select the next row of the focused pane.", showsInBar: true),
         KeyBinding(keys: [.char("g"), .home], scope: .setup, action: .selectFirst, shortHelp: "first", longHelp: "Select the first row of the focused pane.", showsInBar: false),
         KeyBinding(keys: [.char("G"), .end], scope: .setup, action: .selectLast, shortHelp: "last", longHelp: "Select the last row of the focused pane.", showsInBar: false),
+        KeyBinding(keys: [.char("u")], scope: .setup, action: .editQuery, shortHelp: "query", longHelp: "Edit the prior-knowledge query (modes with a knowledge stage).", showsInBar: false),
+        KeyBinding(keys: [.char("K")], scope: .setup, action: .editKnowledgePath, shortHelp: "knowledge path", longHelp: "Enter the knowledge path of Alchemist with RAG (a source-list JSON file, a folder or a file).", showsInBar: false),
+        KeyBinding(keys: [.char("R")], scope: .setup, action: .resetTexts, shortHelp: "reset texts", longHelp: "Reset the mission and query to the dataset template's.", showsInBar: false),
         KeyBinding(keys: [.escape, .char("?")], scope: .helpOverlay, action: .closeOverlay, shortHelp: "close", longHelp: "Close the help overlay.", showsInBar: true),
     ]
 

@@ -8,19 +8,23 @@ public struct TUIError: InputError {
     public let description: String
 }
 
-/// The full-screen front end: the loop of key → update → render.
+/// The full-screen front end: the loop of (key | engine message) → update → effects → render.
 public enum TUIApp {
     /// Frames are drawn at most this often (about 30 a second).
     static let frameInterval: Duration = .milliseconds(33)
+    /// Spinners advance this often while engine work runs.
+    static let tickInterval: Duration = .milliseconds(120)
     static let interrupted = Atomic<Bool>(false)
 
     /// Runs the TUI on this terminal until the user quits. Restores the terminal on every exit
     /// path, including SIGINT, SIGTERM and SIGHUP.
     public static func run(config: AppConfig, paths: AppPaths, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(0) != 0, isatty(1) != 0 else { throw TUIError(description: "tui needs a terminal (stdin and stdout must be a TTY)") }
-        let options = try SetupOptions.load(config: config, paths: paths)
+        let keys = APIKeys()
+        let options = try SetupOptions.load(config: config, paths: paths, keys: keys)
         let theme = Theme.resolved(try loadTheme(config: config), environment: environment)
         let backend = NcursesBackend(theme: theme)
+        let runner = EngineRunner(config: config, paths: paths, keys: keys)
         let signals = [SIGINT, SIGTERM, SIGHUP].map { number -> DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -30,9 +34,12 @@ public enum TUIApp {
         }
         defer { signals.forEach { $0.cancel() } }
         backend.open()
-        defer { backend.close() }
+        defer {
+            backend.close()
+            runner.shutdown()
+        }
         let size = backend.size()
-        loop(state: AppState(options: options, width: size.width, height: size.height), backend: backend)
+        loop(state: AppState(options: options, width: size.width, height: size.height), backend: backend, runner: runner)
     }
 
     /// themes/default.json beside config.json, else the built-in default.
@@ -42,33 +49,64 @@ public enum TUIApp {
         return try Theme.load(from: file)
     }
 
-    /// Reads keys, updates the state, and draws when something changed, paced to ~30 frames a second.
-    /// Returns the final state.
+    /// Reads keys and engine messages, updates the state, carries out effects, and draws when
+    /// something changed, paced to ~30 frames a second. Returns the final state.
     @discardableResult
-    public static func loop(state initial: AppState, backend: some TerminalBackend) -> AppState {
+    public static func loop(state initial: AppState, backend: some TerminalBackend, runner: EngineRunner? = nil) -> AppState {
         var state = initial
         let clock = ContinuousClock()
         var lastFrame = clock.now - frameInterval
+        var lastTick = clock.now
         var isDirty = true
+
+        /// Applies one message and its effects; false when the app must quit.
+        func handle(_ message: AppMessage) -> Bool {
+            let effects = update(&state, message)
+            for effect in effects {
+                switch effect {
+                case .quit: return false
+                case .render: isDirty = true
+                case .editProgram(let id):
+                    guard let runner, let code = runner.code(of: id) else { continue }
+                    if let edited = ExternalEditor.edit(code, suffix: ".py", backend: backend) {
+                        runner.replaceCode(of: id, with: edited)
+                        state.status = "edited; testing it again on the valid split…"
+                    } else {
+                        state.status = "the editor failed or $EDITOR is not set (export EDITOR=vi)"
+                        state.statusIsError = true
+                    }
+                    isDirty = true
+                default:
+                    runner?.perform(effect, state: state)
+                }
+            }
+            return true
+        }
+
         while true {
-            if interrupted.load(ordering: .relaxed) { break }
+            if interrupted.load(ordering: .relaxed) || backend.isGone() { break }
+            for message in runner?.drain() ?? [] where !handle(message) { return state }
             if isDirty, clock.now - lastFrame >= frameInterval {
-                backend.draw(SetupScreen.render(state))
+                backend.draw(AppView.render(state))
                 lastFrame = clock.now
                 isDirty = false
             }
-            let wait = isDirty ? max(1, Int((frameInterval - (clock.now - lastFrame)).components.attoseconds / 1_000_000_000_000_000)) : 50
+            // Short waits while work runs (its news must show promptly), longer ones when idle.
+            let busy = runner?.isBusy == true || state.generation?.isBusy == true
+            let wait = isDirty || busy ? 15 : 100
             let message: AppMessage
             switch backend.readKey(timeoutMilliseconds: wait) {
-            case nil: message = .tick
+            case nil:
+                guard busy, clock.now - lastTick >= tickInterval else { continue }
+                lastTick = clock.now
+                message = .tick
             case .resize:
                 let size = backend.size()
                 message = .resize(width: size.width, height: size.height)
-            case let key?: message = .key(key)
+            case let key?:
+                message = .key(key)
             }
-            let effects = update(&state, message)
-            if effects.contains(.quit) { break }
-            if effects.contains(.render) { isDirty = true }
+            if !handle(message) { break }
         }
         return state
     }

@@ -7,8 +7,8 @@ struct Alchemist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alchemist",
         abstract: "Labeling programs written by LLMs, applied locally, combined by weak supervision.",
-        subcommands: [Overview.self, DatasetsCommand.self, ApplyCommand.self, LabelCommand.self, GenerateCommand.self, KnowledgeCommand.self, ProgramsCommand.self, PricingCommand.self, TUICommand.self],
-        defaultSubcommand: Overview.self)
+        subcommands: [Start.self, Overview.self, DatasetsCommand.self, ApplyCommand.self, LabelCommand.self, GenerateCommand.self, KnowledgeCommand.self, ProgramsCommand.self, PricingCommand.self, TUICommand.self],
+        defaultSubcommand: Start.self)
 }
 
 /// Options every command shares.

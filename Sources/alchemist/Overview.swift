@@ -2,9 +2,9 @@ import ArgumentParser
 import Engine
 import Foundation
 
-/// `alchemist` with no arguments. The full-screen interface is not built yet; until then this
-/// prints what is available, runs the bundled example programs on the demo dataset in the
-/// sandbox (offline, no key), and says what to run next.
+/// `alchemist overview` (and `alchemist` with no arguments when there is no terminal): prints what
+/// is available, runs the bundled example programs on the demo dataset in the sandbox (offline,
+/// no key), and says what to run next.
 struct Overview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "overview", abstract: "Show datasets and next steps.")
 
@@ -15,7 +15,7 @@ struct Overview: AsyncParsableCommand {
             let (config, paths) = try common.load()
             let catalog = DatasetCatalog(config: config, paths: paths)
             print("Alchemist \(EngineInfo.version): LLM-written labeling programs for weak supervision.")
-            print("The full-screen interface is not part of this build yet; the command line works:\n")
+            print("Run `alchemist` in a terminal for the full-screen interface; the command line works too:\n")
             print("Datasets in \(paths.dataDir.path):")
             for entry in catalog.entries() {
                 let status = entry.isPresent ? "present" : (entry.fetchName != nil ? "absent (alchemist datasets fetch \(entry.name))" : "absent")

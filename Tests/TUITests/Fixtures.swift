@@ -13,8 +13,11 @@ enum Fixtures {
         return try SetupOptions.load(config: config, paths: paths, keys: APIKeys(environment: ["OPENAI_API_KEY": "test"], dotEnv: nil))
     }
 
-    static func state(width: Int = 80, height: Int = 24) throws -> AppState {
-        AppState(options: try options(), width: width, height: height)
+    /// The initial state, switched to scriptorium (the default is alchemist) unless `mode` says otherwise.
+    static func state(width: Int = 80, height: Int = 24, mode: GenerationMode = .scriptorium) throws -> AppState {
+        var state = AppState(options: try options(), width: width, height: height)
+        state.selection[.mode] = state.options.modes.firstIndex { $0.id == mode.rawValue }
+        return state
     }
 }
 

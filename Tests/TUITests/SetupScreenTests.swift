@@ -82,19 +82,19 @@ import TestSupport
         #expect(buffer.row(15).contains("quit"))
     }
 
-    @Test func theHelpOverlayListsEveryBinding() throws {
-        var state = try Fixtures.state()
+    @Test func theHelpOverlayListsTheScreensBindingsAndTheGlobalOnes() throws {
+        var state = try Fixtures.state(width: 120, height: 40)
         state.press(.char("?"))
         let text = SetupScreen.render(state).text
-        #expect(text.contains("Key bindings"))
-        for binding in KeyBindings.all { #expect(text.contains(DisplayWidth.truncate(binding.longHelp, to: 30).dropLast())) }
+        #expect(text.contains("Keys: setup"))
+        for binding in KeyBindings.all where binding.scope == .setup || binding.scope == .global { #expect(text.contains(DisplayWidth.truncate(binding.longHelp, to: 30).dropLast())) }
     }
 
     @Test func theLoopDrawsTheFirstFrameAndQuitsOnQ() throws {
         let backend = TestBackend(width: 80, height: 24, keys: [.tab, .char("j"), .char("q")])
         let state = TUIApp.loop(state: try Fixtures.state(), backend: backend)
         #expect(state.mode == .alchemist)
-        #expect(backend.keys.isEmpty)
+        #expect(backend.script.isEmpty)
         let first = try #require(backend.frames.first)
         #expect(first.rows.count == 24)
         #expect(first.text.contains("Alchemist · setup"))

@@ -14,6 +14,17 @@ import Testing
         #expect(state.mission.contains("ticket"))
     }
 
+    @Test func theDefaultsAreAlchemistAndTheDefaultModelOfTheKeys() throws {
+        let options = try Fixtures.options()
+        let state = AppState(options: options)
+        #expect(state.mode == .alchemist)
+        #expect(state.codeModel?.spec.id == "gpt-4o-mini")  // the fixture has an OpenAI key
+        #expect(state.knowledgeModel?.spec.id == "gpt-4o-mini")
+        var offline = options
+        offline.defaultModel = "builtin"
+        #expect(AppState(options: offline).codeModel?.spec.id == "builtin")
+    }
+
     @Test func tabCyclesThroughActivePanesOnly() throws {
         var state = try Fixtures.state()
         var seen: [Pane] = []
@@ -83,7 +94,7 @@ import Testing
         #expect(update(&state, .tick) == [])
         #expect(update(&state, .resize(width: 100, height: 30)) == [.render])
         #expect(state.width == 100 && state.height == 30)
-        #expect(update(&state, .engineEvent("working")) == [.render])
+        #expect(update(&state, .status("working")) == [.render])
         #expect(state.status == "working")
     }
 

@@ -94,6 +94,8 @@ public struct ModelSpec: Sendable, Equatable {
     public var maxTokensField: String?
     /// `local` models: a GGUF file, or "smollm2" for the demo model of scripts/setup-local-llm.
     public var modelFile: String?
+    /// A demo model whose programs are poor (the UI says so next to its name).
+    public var lowQuality = false
 }
 
 /// Where each provider is reached and which environment variable holds its key.

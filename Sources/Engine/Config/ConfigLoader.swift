@@ -100,6 +100,7 @@ public enum ConfigLoader {
             model.baseURL = try reader.optionalString("base_url")
             model.maxTokensField = try reader.optionalString("max_tokens_field")
             model.modelFile = try reader.optionalString("model_file")
+            model.lowQuality = try reader.optionalBool("low_quality") ?? false
             if let field = model.maxTokensField, !["max_tokens", "max_completion_tokens"].contains(field) {
                 throw reader.error("max_tokens_field", "expected max_tokens or max_completion_tokens, found \"\(field)\"")
             }

@@ -19,29 +19,66 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
     public var needsKnowledge: Bool { self == .knowledgeModel || self == .prior }
 }
 
+/// The screens of the app.
+public enum Screen: String, Sendable, Hashable {
+    case setup, generate
+}
+
+/// Which text of the setup screen the editor overlay is changing.
+public enum EditedText: String, Sendable, Hashable {
+    case mission, query, knowledgePath
+
+    public var title: String {
+        switch self {
+        case .mission: return "Mission statement"
+        case .query: return "Prior-knowledge query"
+        case .knowledgePath: return "Knowledge path (a source-list JSON file, a folder or a file)"
+        }
+    }
+}
+
 /// Everything the TUI shows; changed only by `update`.
 public struct AppState: Sendable {
     public var options: SetupOptions
+    public var screen: Screen = .setup
     public var focus: Pane = .dataset
     public var selection: [Pane: Int] = [:]
     public var mission = ""
     public var query = ""
+    /// Alchemist with RAG: where the knowledge comes from.
+    public var knowledgePath = ""
+    /// The text editor overlay, when open.
+    public var editing: (target: EditedText, editor: TextEditor)?
     public var status = ""
+    /// Shown in the error role until the next status.
+    public var statusIsError = false
     public var showsHelp = false
     public var width: Int
     public var height: Int
+    /// Counts ticks while engine work runs (spinners).
+    public var tick = 0
+    /// The generate screen, once a generation has started.
+    public var generation: GenerationView?
+    public var nextGenerationID = 1
+    /// What this app session has spent on generations, and the programs it saved.
+    public var sessionSpend = Decimal(0)
+    public var sessionSaved = 0
+    /// Programs "generate more" makes in one go.
+    public var batchSize = 5
 
     public init(options: SetupOptions, width: Int = 80, height: Int = 24) {
         self.options = options
         self.width = width
         self.height = height
-        let firstPresent = options.datasets.firstIndex { $0.isPresent } ?? 0
-        selection[.dataset] = firstPresent
-        selection[.codeModel] = options.models.firstIndex { $0.hasKey && $0.spec.retired == nil }
-            ?? options.models.firstIndex { $0.spec.retired == nil } ?? 0
-        selection[.knowledgeModel] = selection[.codeModel]
+        selection[.dataset] = options.datasets.firstIndex { $0.name == options.defaultDataset && $0.isPresent }
+            ?? options.datasets.firstIndex { $0.isPresent } ?? 0
+        let defaultModel = options.models.firstIndex { $0.spec.id == options.defaultModel && $0.isUsable }
+            ?? options.models.firstIndex { $0.isUsable && $0.spec.retired == nil } ?? 0
+        selection[.codeModel] = defaultModel
+        selection[.knowledgeModel] = defaultModel
+        selection[.mode] = options.modes.firstIndex { $0.id == GenerationMode.alchemist.rawValue } ?? 0
         refreshTexts()
-        status = "\(options.datasets.filter(\.isPresent).count) of \(options.datasets.count) datasets on disk"
+        status = "\(options.datasets.filter(\.isPresent).count) of \(options.datasets.count) datasets on disk · enter generates a program"
     }
 
     public func selected(_ pane: Pane) -> Int { selection[pane] ?? 0 }
@@ -67,7 +104,7 @@ public struct AppState: Sendable {
     /// The panes Tab moves through.
     public var focusablePanes: [Pane] { Pane.allCases.filter(isActive) }
 
-    /// The mission and query of the selected dataset and prior type.
+    /// The mission and query of the selected dataset and prior type (the templates' defaults).
     mutating func refreshTexts() {
         mission = dataset?.template?.mission ?? ""
         if let template = dataset?.template {
@@ -81,8 +118,8 @@ public struct AppState: Sendable {
     public var plan: GenerationPlan? {
         guard let dataset, let template = dataset.template, let code = codeModel?.spec else { return nil }
         return GenerationPlan(dataset: dataset.name, classCount: dataset.classCount, template: template, mode: mode,
-                              codeModel: code, knowledgeModel: knowledgeModel?.spec, prior: prior, mission: mission,
-                              query: mode.usesKnowledge ? query : nil, maxOutputTokens: options.maxOutputTokens)
+                              codeModel: code, knowledgeModel: mode.usesKnowledge ? knowledgeModel?.spec : nil, prior: prior,
+                              mission: mission, query: mode.usesKnowledge ? query : nil, maxOutputTokens: options.maxOutputTokens)
     }
 
     /// Worst case of one generation: every stage writes its whole output allowance (the code stage
@@ -95,6 +132,37 @@ public struct AppState: Sendable {
                 : plan.knowledgePrompt
             return total + plan.worstCaseCost(of: stage, prompt: prompt)
         }
+    }
+
+    /// Why a generation cannot start with the current choices, or nil when it can.
+    public var generationBlocker: String? {
+        guard let dataset else { return "choose a dataset" }
+        guard dataset.isPresent else { return "\(dataset.name) is not on disk: run `alchemist datasets fetch \(dataset.name)`" }
+        guard dataset.template != nil else { return "\(dataset.name) has no prompt template" }
+        var models = [codeModel]
+        if mode.usesKnowledge { models.append(knowledgeModel) }
+        for case let model? in models {
+            if !model.hasKey { return "\(model.spec.id) needs \(model.keyVariable ?? "a key"): set it in the environment or a .env file" }
+            if !model.isInstalled { return "\(model.spec.id) is not installed: run ./scripts/setup-local-llm" }
+        }
+        if mode == .alchemistRAG, knowledgePath.trimmingCharacters(in: .whitespaces).isEmpty {
+            return "alchemist-rag needs a knowledge path: press K to enter one"
+        }
+        return nil
+    }
+
+    /// The choices of one generation session, for the engine.
+    public var generationChoices: GenerationChoices? {
+        guard let dataset, let code = codeModel?.spec, let prior else { return nil }
+        var choices = GenerationChoices(dataset: dataset.name, mode: mode, codeModel: code,
+                                        knowledgeModel: mode.usesKnowledge ? knowledgeModel?.spec : nil, prior: prior)
+        choices.mission = mission
+        choices.query = mode.usesKnowledge ? query : nil
+        let path = knowledgePath.trimmingCharacters(in: .whitespaces)
+        choices.knowledgePath = mode == .alchemistRAG && !path.isEmpty ? path : nil
+        // The built-in synthesizer streams at a readable pace, like a model would.
+        choices.builtinPace = 0.004
+        return choices
     }
 }
 

@@ -1,7 +1,15 @@
 /// A key press, independent of ncurses.
 public enum Key: Sendable, Hashable {
     case char(Character)
-    case up, down, left, right, tab, backTab, enter, escape, backspace, pageUp, pageDown, home, end, ctrlC, resize
+    case up, down, left, right, tab, backTab, enter, escape, backspace, delete, pageUp, pageDown, home, end, ctrlC, resize
+    /// Control plus a letter (not c, h, i, j, m: those are ctrl-c, backspace, tab and enter).
+    case ctrl(Character)
+
+    /// A character a text field takes as input (printable, not a control key).
+    public var typedCharacter: Character? {
+        guard case .char(let character) = self else { return nil }
+        return character.unicodeScalars.allSatisfy({ $0.value >= 32 && $0.value != 127 }) ? character : nil
+    }
 
     /// How help texts write the key.
     public var label: String {
@@ -17,6 +25,8 @@ public enum Key: Sendable, Hashable {
         case .enter: return "enter"
         case .escape: return "esc"
         case .backspace: return "backspace"
+        case .delete: return "del"
+        case .ctrl(let letter): return "ctrl-\(letter)"
         case .pageUp: return "pgup"
         case .pageDown: return "pgdn"
         case .home: return "home"

@@ -16,6 +16,24 @@ public struct SetupOptions: Sendable {
         public var spec: ModelSpec
         /// False when the model needs a key and its variable is unset.
         public var hasKey: Bool
+        /// The variable holding the key, when the model needs one.
+        public var keyVariable: String? = nil
+        /// `local` models: false when scripts/setup-local-llm has not been run.
+        public var isInstalled = true
+
+        /// Whether a generation with this model can start now.
+        public var isUsable: Bool { hasKey && isInstalled }
+
+        /// Short flags shown after the price.
+        public var flags: [String] {
+            var flags: [String] = []
+            if spec.provider == .builtin { flags.append("offline") }
+            if spec.provider == .local { flags.append(isInstalled ? "local" : "not installed") }
+            if spec.lowQuality { flags.append("low quality") }
+            if !hasKey { flags.append("no key") }
+            if spec.retired != nil { flags.append("retired") }
+            return flags
+        }
     }
 
     public var datasets: [DatasetRow]
@@ -23,27 +41,41 @@ public struct SetupOptions: Sendable {
     public var models: [ModelRow]
     public var priors: [PriorTypeSpec]
     public var maxOutputTokens: Int
+    /// The code model chosen when the user has not chosen: an LLM with a key, else builtin.
+    public var defaultModel: String
+    /// youtube when present, else demo.
+    public var defaultDataset: String
 
-    public init(datasets: [DatasetRow], modes: [ModeSpec], models: [ModelRow], priors: [PriorTypeSpec], maxOutputTokens: Int) {
+    public init(datasets: [DatasetRow], modes: [ModeSpec], models: [ModelRow], priors: [PriorTypeSpec], maxOutputTokens: Int,
+                defaultModel: String = "builtin", defaultDataset: String = "demo") {
         self.datasets = datasets
         self.modes = modes
         self.models = models
         self.priors = priors
         self.maxOutputTokens = maxOutputTokens
+        self.defaultModel = defaultModel
+        self.defaultDataset = defaultDataset
     }
 
-    /// The options of `config`: every dataset, mode and prior type, and the chat models that can be called.
+    /// The options of `config`: every dataset, mode and prior type, and every chat model (the
+    /// built-in synthesizer and local models included).
     public static func load(config: AppConfig, paths: AppPaths, keys: APIKeys = APIKeys()) throws -> SetupOptions {
         let templates = try PromptTemplates.bundled()
-        let datasets = DatasetCatalog(config: config, paths: paths).entries().map { entry in
+        let catalog = DatasetCatalog(config: config, paths: paths)
+        let datasets = catalog.entries().map { entry in
             DatasetRow(name: entry.name, classCount: entry.labels.count, isPresent: entry.isPresent,
                        sizeText: entry.folder.flatMap(trainSize), template: templates.template(for: entry))
         }
-        let models = config.models.filter { $0.kind == .chat && $0.provider != .builtin }.map { model in
-            ModelRow(spec: model, hasKey: ChatModels.keyVariable(model, config: config).map { keys.value($0) != nil } ?? true)
+        let localPython = LocalLLMServer.defaultPython(appHome: paths.appHome)
+        let models = config.models.filter { $0.kind == .chat }.map { model in
+            let variable = ChatModels.keyVariable(model, config: config)
+            return ModelRow(spec: model, hasKey: variable.map { keys.value($0) != nil } ?? true, keyVariable: variable,
+                            isInstalled: model.provider != .local || FileManager.default.isExecutableFile(atPath: localPython.path))
         }
         return SetupOptions(datasets: datasets, modes: config.modes, models: models, priors: config.priorTypes,
-                            maxOutputTokens: config.generation.maxOutputTokens)
+                            maxOutputTokens: config.generation.maxOutputTokens,
+                            defaultModel: GenerationDefaults.codeModel(config: config, keys: keys),
+                            defaultDataset: GenerationDefaults.dataset(catalog))
     }
 
     /// Bytes of the train split's files in `folder`, as text.

@@ -39,6 +39,29 @@ final class NcursesBackend: TerminalBackend {
         _ = endwin()
     }
 
+    /// Hands the terminal to another program (an editor) until `resume`.
+    func suspend() {
+        guard isOpen else { return }
+        _ = def_prog_mode()
+        _ = endwin()
+    }
+
+    /// Takes the terminal back after `suspend` and redraws everything on the next frame.
+    func resume() {
+        _ = reset_prog_mode()
+        _ = curs_set(0)
+        previous = nil
+        _ = wclear(cn_stdscr())
+        _ = wrefresh(cn_stdscr())
+    }
+
+    /// True when the terminal has gone away (its window closed, the tmux session killed): reads fail,
+    /// so the loop must end instead of spinning.
+    func isGone() -> Bool {
+        var attributes = termios()
+        return tcgetattr(0, &attributes) != 0
+    }
+
     func size() -> (width: Int, height: Int) {
         (Int(getmaxx(cn_stdscr())), Int(getmaxy(cn_stdscr())))
     }
@@ -90,6 +113,7 @@ final class NcursesBackend: TerminalBackend {
             case KEY_NPAGE: return .pageDown
             case KEY_HOME: return .home
             case KEY_END: return .end
+            case KEY_DC: return .delete
             case KEY_RESIZE:
                 previous = nil
                 return .resize
@@ -103,6 +127,8 @@ final class NcursesBackend: TerminalBackend {
         case 10, 13: return .enter
         case 27: return .escape
         case 8, 127: return .backspace
+        case 1...26:
+            return .ctrl(Character(Unicode.Scalar(UInt8(96 + character))))
         default:
             guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
             return .char(Character(scalar))

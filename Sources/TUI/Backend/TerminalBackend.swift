@@ -6,4 +6,15 @@ public protocol TerminalBackend: AnyObject {
     func draw(_ buffer: CellBuffer)
     /// The next key, or nil when none came within `timeoutMilliseconds`.
     func readKey(timeoutMilliseconds: Int) -> Key?
+    /// Hands the terminal to another program until `resume`.
+    func suspend()
+    func resume()
+    /// True when the terminal is gone and the app should end.
+    func isGone() -> Bool
+}
+
+extension TerminalBackend {
+    public func suspend() {}
+    public func resume() {}
+    public func isGone() -> Bool { false }
 }

@@ -1,4 +1,6 @@
-/// A backend for tests: keeps every frame and plays back queued keys.
+import Foundation
+
+/// A backend for tests: keeps every frame and plays back a script of keys and waits.
 public final class TestBackend: TerminalBackend {
     /// One shown frame: its text rows and the role of every cell.
     public struct Frame: Sendable, Equatable {
@@ -10,22 +12,65 @@ public final class TestBackend: TerminalBackend {
         public var text: String { buffer.text }
     }
 
+    /// A step of the script: press a key, or let the loop run until the last frame shows a text.
+    public enum Step: Sendable {
+        case key(Key)
+        /// Times out after `seconds`; the script then ends with Ctrl-C and `timedOut` names the text.
+        case waitFor(String, seconds: Double = 20)
+        case resize(width: Int, height: Int)
+    }
+
     public private(set) var frames: [Frame] = []
-    public var keys: [Key]
+    public var script: [Step]
     public var width: Int
     public var height: Int
+    /// The text of the wait that timed out, if one did.
+    public private(set) var timedOut: String?
+    private var waitStarted: Date?
 
     public init(width: Int, height: Int, keys: [Key] = []) {
         self.width = width
         self.height = height
-        self.keys = keys
+        self.script = keys.map { .key($0) }
+    }
+
+    public init(width: Int, height: Int, script: [Step]) {
+        self.width = width
+        self.height = height
+        self.script = script
     }
 
     public func size() -> (width: Int, height: Int) { (width, height) }
     public func draw(_ buffer: CellBuffer) { frames.append(Frame(buffer: buffer)) }
 
-    /// The next queued key; when none is left, Ctrl-C, so a loop under test always ends.
+    /// The next scripted key; nil (a timeout) while a wait is unmet; when the script is done, Ctrl-C,
+    /// so a loop under test always ends.
     public func readKey(timeoutMilliseconds: Int) -> Key? {
-        keys.isEmpty ? .ctrlC : keys.removeFirst()
+        guard let step = script.first else { return .ctrlC }
+        switch step {
+        case .key(let key):
+            script.removeFirst()
+            return key
+        case .resize(let newWidth, let newHeight):
+            script.removeFirst()
+            width = newWidth
+            height = newHeight
+            return .resize
+        case .waitFor(let text, let seconds):
+            if frames.last?.text.contains(text) == true {
+                script.removeFirst()
+                waitStarted = nil
+                return nil
+            }
+            let started = waitStarted ?? Date()
+            waitStarted = started
+            if Date().timeIntervalSince(started) > seconds {
+                timedOut = text
+                script.removeAll()
+                return .ctrlC
+            }
+            Thread.sleep(forTimeInterval: min(0.01, Double(timeoutMilliseconds) / 1000))
+            return nil
+        }
     }
 }

@@ -3,26 +3,16 @@ import Foundation
 
 /// The first screen: choose dataset, mode, models and prior type; see what one generation may cost.
 public enum SetupScreen {
-    public static let minimumWidth = 60
-    public static let minimumHeight = 16
+    public static let minimumWidth = Chrome.minimumWidth
+    public static let minimumHeight = Chrome.minimumHeight
 
-    /// Draws the whole screen for `state` into a buffer of the state's size.
-    public static func render(_ state: AppState) -> CellBuffer {
-        var buffer = CellBuffer(width: state.width, height: state.height)
-        draw(state, into: &buffer)
-        return buffer
-    }
+    /// The whole app's frame for `state` (kept here for the tests of the first screen).
+    public static func render(_ state: AppState) -> CellBuffer { AppView.render(state) }
 
-    public static func draw(_ state: AppState, into buffer: inout CellBuffer) {
-        let area = buffer.area
-        guard area.width >= minimumWidth, area.height >= minimumHeight else {
-            let message = "terminal too small: \(area.width)×\(area.height), need \(minimumWidth)×\(minimumHeight)"
-            let x = max(0, (area.width - DisplayWidth.of(message)) / 2)
-            buffer.put(message, x: x, y: area.height / 2, role: .warning, bold: true, maxWidth: area.width - x)
-            return
-        }
-        let parts = area.split(.vertical, [.fixed(1), .fill, .fill, .fixed(4), .fixed(1), .fixed(1), .fixed(1)])
-        drawTitle(state, into: &buffer, in: parts[0])
+    public static func draw(_ state: AppState, into buffer: inout CellBuffer, in area: Rect) {
+        let textRows = state.mode == .alchemistRAG ? 5 : 4
+        let parts = area.split(.vertical, [.fixed(1), .fill, .fill, .fixed(textRows), .fixed(1), .fixed(1), .fixed(1)])
+        Chrome.drawTitle(" Alchemist · setup", right: "\(state.dataset?.name ?? "no dataset") · \(state.mode.rawValue) ", into: &buffer, in: parts[0])
         let top = parts[1].split(.horizontal, [.percent(40), .percent(30), .fill])
         let bottom = parts[2].split(.horizontal, [.fill, .fill])
         datasetPane(state).draw(into: &buffer, in: top[0])
@@ -32,18 +22,8 @@ public enum SetupScreen {
         modelPane(state, .knowledgeModel, width: bottom[1].width - 4).draw(into: &buffer, in: bottom[1])
         drawTexts(state, into: &buffer, in: parts[3])
         drawSummary(state, into: &buffer, in: parts[4])
-        buffer.put(state.status, x: 1, y: parts[5].y, role: .muted, maxWidth: parts[5].width - 2)
-        let bar = KeyBindings.helpBar(for: state.showsHelp ? .helpOverlay : .setup)
-        buffer.put(bar, x: 1, y: parts[6].y, role: .muted, maxWidth: parts[6].width - 2)
-        if state.showsHelp { drawHelp(into: &buffer, in: area) }
-    }
-
-    static func drawTitle(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
-        buffer.fill(rect, style: Style(.accent, reverse: true))
-        buffer.put(" Alchemist · setup", x: rect.x, y: rect.y, style: Style(.accent, bold: true, reverse: true), maxWidth: rect.width)
-        let right = "\(state.dataset?.name ?? "no dataset") · \(state.mode.rawValue) "
-        let x = rect.maxX - DisplayWidth.of(right)
-        if x > rect.x + 20 { buffer.put(right, x: x, y: rect.y, style: Style(.accent, reverse: true)) }
+        Chrome.drawStatus(state, into: &buffer, in: parts[5])
+        Chrome.drawHelpBar(state.showsHelp ? .helpOverlay : .setup, into: &buffer, in: parts[6])
     }
 
     static func datasetPane(_ state: AppState) -> ListPane {
@@ -67,7 +47,7 @@ public enum SetupScreen {
 
     static func modelPane(_ state: AppState, _ pane: Pane, width: Int) -> ListPane {
         let rows = state.options.models.map { model -> (text: String, role: StyleRole) in
-            (modelRowText(model, width: width), model.hasKey && model.spec.retired == nil ? .text : .warning)
+            (modelRowText(model, width: width), model.isUsable && model.spec.retired == nil ? .text : .warning)
         }
         let active = state.isActive(pane)
         return ListPane(title: active ? pane.title : "\(pane.title) (unused by scriptorium)", rows: rows,
@@ -77,16 +57,15 @@ public enum SetupScreen {
     /// "gpt-4o-mini     $0.15/$0.60 no key": the id (shortened first when space is short), the price
     /// per million input/output tokens and the flags, in `width` columns.
     static func modelRowText(_ model: SetupOptions.ModelRow, width: Int) -> String {
-        var flags: [String] = []
-        if !model.hasKey { flags.append("no key") }
-        if model.spec.retired != nil { flags.append("retired") }
-        let tail = " \(price(model.spec.inputPerMTok))/\(price(model.spec.outputPerMTok))" + (flags.isEmpty ? "" : " " + flags.joined(separator: ", "))
+        let flags = model.flags
+        let price = model.spec.inputPerMTok == 0 && model.spec.outputPerMTok == 0 ? " free" : " \(price(model.spec.inputPerMTok))/\(price(model.spec.outputPerMTok))"
+        let tail = price + (flags.isEmpty ? "" : " " + flags.joined(separator: ", "))
         let nameWidth = max(8, min(20, width - DisplayWidth.of(tail)))
         return DisplayWidth.pad(model.spec.id, to: nameWidth) + tail
     }
 
     static func drawTexts(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
-        buffer.box(rect, title: "Mission and prior-knowledge query (read-only)", style: Style(.border))
+        buffer.box(rect, title: "Mission (m edits) · query (u edits) · R resets", style: Style(.border))
         let inner = rect.inset(1)
         var mission = state.mission.replacingOccurrences(of: "\n", with: " ")
         if mission.hasPrefix("Mission:") { mission = String(mission.dropFirst(8)).trimmingCharacters(in: .whitespaces) }
@@ -98,12 +77,20 @@ public enum SetupScreen {
         } else {
             buffer.put("not used by scriptorium", x: x, y: inner.y + 1, role: .muted, maxWidth: inner.maxX - x)
         }
+        if state.mode == .alchemistRAG {
+            x = buffer.put("Sources: ", x: inner.x, y: inner.y + 2, role: .accent)
+            if state.knowledgePath.isEmpty {
+                buffer.put("none yet — K enters a source-list JSON file, a folder or a file", x: x, y: inner.y + 2, role: .warning, maxWidth: inner.maxX - x)
+            } else {
+                buffer.put(state.knowledgePath, x: x, y: inner.y + 2, role: .text, maxWidth: inner.maxX - x)
+            }
+        }
     }
 
     static func drawSummary(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
         var x = buffer.put("Worst case per program: ", x: rect.x + 1, y: rect.y, role: .text)
         if let cost = state.worstCaseCost {
-            x = buffer.put(dollars(cost), x: x, y: rect.y, role: .cost, bold: true)
+            x = buffer.put(Chrome.dollars(cost), x: x, y: rect.y, role: .cost, bold: true)
         } else {
             x = buffer.put("—", x: x, y: rect.y, role: .muted)
         }
@@ -114,33 +101,12 @@ public enum SetupScreen {
                    role: .muted, maxWidth: rect.maxX - x - 1)
     }
 
-    static func drawHelp(into buffer: inout CellBuffer, in area: Rect) {
-        let lines = KeyBindings.all.map { "\(DisplayWidth.pad($0.keyLabel, to: 12)) \($0.longHelp)" }
-        let width = min(area.width - 4, (lines.map(DisplayWidth.of).max() ?? 20) + 4)
-        let height = min(area.height - 2, lines.count + 2)
-        let rect = Rect(x: (area.width - width) / 2, y: (area.height - height) / 2, width: width, height: height)
-        buffer.fill(rect)
-        buffer.box(rect, title: "Key bindings — esc closes", style: Style(.borderFocused, bold: true))
-        let inner = rect.inset(1)
-        for (index, line) in lines.prefix(inner.height).enumerated() {
-            buffer.put(line, x: inner.x + 1, y: inner.y + index, role: .text, maxWidth: inner.width - 2)
-        }
-    }
-
     /// A price per million tokens with at least two decimals: "$0.50".
     static func price(_ amount: Decimal) -> String {
         let text = "\(amount)"
         guard let dot = text.firstIndex(of: ".") else { return "$\(text).00" }
         let decimals = text.distance(from: dot, to: text.endIndex) - 1
         return "$" + text + String(repeating: "0", count: max(0, 2 - decimals))
-    }
-
-    /// Dollars to four decimal places.
-    static func dollars(_ amount: Decimal) -> String {
-        var value = amount
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 4, .up)
-        return "$\(rounded)"
     }
 }
 

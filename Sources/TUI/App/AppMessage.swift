@@ -1,0 +1,37 @@
+import Engine
+import Foundation
+
+/// Something that happened: a key, a new terminal size, a clock tick, or news from engine work.
+/// Engine messages carry the id of the generation they belong to, so late news of a cancelled or
+/// replaced generation is ignored.
+public enum AppMessage: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    case tick
+    /// A line for the status bar.
+    case status(String)
+    case generationPreparing(id: Int, String)
+    case generation(id: Int, GenerationEvent)
+    case generationFinished(id: Int, GeneratedProgram)
+    case generationFailed(id: Int, message: String, advice: String)
+    case generationCancelled(id: Int)
+    case programSaved(id: Int, URL)
+    case saveFailed(id: Int, String)
+    /// The user edited the program in $EDITOR; the new code and its smoke test.
+    case programEdited(id: Int, code: String, SmokeTestResult?)
+}
+
+/// What the loop must do after an update. Work on a generation names it by id; the runner keeps
+/// the programs it produced.
+public enum Effect: Sendable, Equatable {
+    case render
+    case quit
+    /// Open (or reuse) the session for the current choices and write one program.
+    case startGeneration(id: Int)
+    /// Stop the call in flight; its spend is still recorded.
+    case cancelGeneration
+    case saveProgram(id: Int)
+    case discardProgram(id: Int)
+    /// Suspend the screen, open the program in $EDITOR, then smoke-test the edited code.
+    case editProgram(id: Int)
+}

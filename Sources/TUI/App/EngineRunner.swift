@@ -1,0 +1,155 @@
+import Engine
+import Foundation
+import Synchronization
+
+/// Carries out the effects that need the engine, in tasks whose news comes back as messages in an
+/// inbox the UI loop drains. Keeps one generation session open while the choices stay the same
+/// (so the built-in synthesizer keeps writing different programs and a local server keeps running),
+/// and the programs it produced, by generation id, until they are saved or discarded.
+public final class EngineRunner: Sendable {
+    private struct Held: Sendable {
+        var session: GenerationSession?
+        var sessionKey: String?
+        var task: Task<Void, Never>?
+        var programs: [Int: GeneratedProgram] = [:]
+    }
+
+    let config: AppConfig
+    let paths: AppPaths
+    let keys: APIKeys
+    private let inbox = Mutex<[AppMessage]>([])
+    private let held = Mutex(Held())
+
+    public init(config: AppConfig, paths: AppPaths, keys: APIKeys = APIKeys()) {
+        self.config = config
+        self.paths = paths
+        self.keys = keys
+    }
+
+    public func post(_ message: AppMessage) { inbox.withLock { $0.append(message) } }
+
+    /// The messages that arrived since the last call, oldest first.
+    public func drain() -> [AppMessage] { inbox.withLock { messages in defer { messages.removeAll() }; return messages } }
+
+    /// True while a generation task runs.
+    public var isBusy: Bool { held.withLock { $0.task.map { !$0.isCancelled } ?? false } }
+
+    /// Starts the work an effect asks for; returns at once.
+    public func perform(_ effect: Effect, state: AppState) {
+        switch effect {
+        case .startGeneration(let id):
+            guard let choices = state.generationChoices else {
+                post(.generationFailed(id: id, message: "incomplete choices", advice: "choose a dataset and a model"))
+                return
+            }
+            startGeneration(id: id, choices: choices)
+        case .cancelGeneration:
+            held.withLock { $0.task?.cancel() }
+        case .saveProgram(let id):
+            save(id)
+        case .discardProgram(let id):
+            let (session, program) = held.withLock { ($0.session, $0.programs.removeValue(forKey: id)) }
+            if let session, let program { try? session.pipeline.discard(program) }
+        case .render, .quit, .editProgram:
+            break
+        }
+    }
+
+    /// A key naming everything that shapes the session, so a change opens a new one.
+    static func sessionKey(_ choices: GenerationChoices) -> String {
+        [choices.dataset, choices.mode.rawValue, choices.codeModel.id, choices.knowledgeModel?.id ?? "-", choices.prior.id,
+         choices.mission ?? "", choices.query ?? "", choices.knowledgePath ?? ""].joined(separator: "\u{1F}")
+    }
+
+    private func startGeneration(id: Int, choices: GenerationChoices) {
+        let key = Self.sessionKey(choices)
+        let task = Task { [self] in
+            do {
+                let session = try await session(for: choices, key: key) { line in
+                    self.post(.generationPreparing(id: id, line))
+                }
+                let program = try await session.pipeline.generate { event in self.post(.generation(id: id, event)) }
+                held.withLock { $0.programs[id] = program }
+                post(.generationFinished(id: id, program))
+            } catch is CancellationError {
+                post(.generationCancelled(id: id))
+            } catch let error as ProviderError {
+                if Task.isCancelled { post(.generationCancelled(id: id)) } else {
+                    post(.generationFailed(id: id, message: error.description, advice: error.advice))
+                }
+            } catch let error as BudgetExceeded {
+                post(.generationFailed(id: id, message: error.description, advice: "raise the budget"))
+            } catch {
+                if Task.isCancelled { post(.generationCancelled(id: id)) } else {
+                    post(.generationFailed(id: id, message: "\(error)", advice: "check the choices and the files named"))
+                }
+            }
+        }
+        held.withLock { held in
+            held.task?.cancel()
+            held.task = task
+        }
+    }
+
+    /// The open session when its key matches, else a new one (the old one is closed).
+    private func session(for choices: GenerationChoices, key: String, log: @escaping @Sendable (String) -> Void) async throws -> GenerationSession {
+        if let open = held.withLock({ $0.sessionKey == key ? $0.session : nil }) { return open }
+        let old = held.withLock { held -> GenerationSession? in
+            defer { held.session = nil; held.sessionKey = nil }
+            return held.session
+        }
+        old?.close()
+        let session = try await GenerationSession.open(choices, config: config, paths: paths, keys: keys, log: log)
+        held.withLock {
+            $0.session = session
+            $0.sessionKey = key
+        }
+        return session
+    }
+
+    private func save(_ id: Int) {
+        let (session, program) = held.withLock { ($0.session, $0.programs[id]) }
+        guard let session, let program else {
+            post(.saveFailed(id: id, "the program is no longer held"))
+            return
+        }
+        do {
+            let url = try session.pipeline.save(program, store: session.store)
+            held.withLock { _ = $0.programs.removeValue(forKey: id) }
+            post(.programSaved(id: id, url))
+        } catch {
+            post(.saveFailed(id: id, "\(error)"))
+        }
+    }
+
+    /// The code of a held program (for the editor).
+    public func code(of id: Int) -> String? { held.withLock { $0.programs[id]?.code } }
+
+    /// Replaces a held program's code after the user edited it, re-extracting and smoke-testing it.
+    public func replaceCode(of id: Int, with text: String) {
+        Task { [self] in
+            guard let (session, program) = held.withLock({ held in held.programs[id].map { (held.session, $0) } }), let session else { return }
+            var edited = program
+            do {
+                edited.code = try ProgramExtractor.extract(from: text)
+            } catch {
+                post(.saveFailed(id: id, "the edited file has no label_function"))
+                return
+            }
+            edited.smokeTest = try? await session.pipeline.smokeTester?.run(code: edited.code!)
+            held.withLock { $0.programs[id] = edited }
+            post(.programEdited(id: id, code: edited.code!, edited.smokeTest))
+        }
+    }
+
+    /// Cancels the work in flight and stops the local server; sandbox workers are killed.
+    public func shutdown() {
+        let (task, session) = held.withLock { held in
+            defer { held.task = nil; held.session = nil }
+            return (held.task, held.session)
+        }
+        task?.cancel()
+        session?.close()
+        WorkerRegistry.shared.killAll()
+    }
+}

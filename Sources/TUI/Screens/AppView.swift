@@ -1,0 +1,29 @@
+/// Draws the current screen and the overlays on top of it.
+public enum AppView {
+    public static func render(_ state: AppState) -> CellBuffer {
+        var buffer = CellBuffer(width: state.width, height: state.height)
+        let area = buffer.area
+        guard area.width >= Chrome.minimumWidth, area.height >= Chrome.minimumHeight else {
+            Chrome.drawTooSmall(into: &buffer, in: area)
+            return buffer
+        }
+        switch state.screen {
+        case .setup: SetupScreen.draw(state, into: &buffer, in: area)
+        case .generate: GenerateScreen.draw(state, into: &buffer, in: area)
+        }
+        if var editing = state.editing { Chrome.drawEditor(&editing, into: &buffer, in: area) }
+        if state.showsHelp { Chrome.drawHelp(state.scope, into: &buffer, in: area) }
+        return buffer
+    }
+}
+
+extension AppState {
+    /// The binding scope of the screen in front (the help overlay shows its keys).
+    public var scope: BindingScope {
+        if editing != nil { return .editor }
+        switch screen {
+        case .setup: return .setup
+        case .generate: return .generate
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Engine
+import Foundation
+
+/// What every screen shares: the title bar, the status line, the help bar, the `?` overlay, the
+/// text editor overlay, the too-small message and money formatting.
+public enum Chrome {
+    public static let minimumWidth = 60
+    public static let minimumHeight = 16
+
+    static func drawTitle(_ left: String, right: String, into buffer: inout CellBuffer, in rect: Rect) {
+        buffer.fill(rect, style: Style(.accent, reverse: true))
+        buffer.put(left, x: rect.x, y: rect.y, style: Style(.accent, bold: true, reverse: true), maxWidth: rect.width)
+        let x = rect.maxX - DisplayWidth.of(right)
+        if x > rect.x + DisplayWidth.of(left) + 2 { buffer.put(right, x: x, y: rect.y, style: Style(.accent, reverse: true)) }
+    }
+
+    static func drawStatus(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
+        buffer.put(state.status, x: rect.x + 1, y: rect.y, role: state.statusIsError ? .error : .muted, bold: state.statusIsError,
+                   maxWidth: rect.width - 2)
+    }
+
+    static func drawHelpBar(_ scope: BindingScope, into buffer: inout CellBuffer, in rect: Rect) {
+        buffer.put(KeyBindings.helpBar(for: scope), x: rect.x + 1, y: rect.y, role: .muted, maxWidth: rect.width - 2)
+    }
+
+    /// The message shown instead of a screen below the minimum size.
+    static func drawTooSmall(into buffer: inout CellBuffer, in area: Rect) {
+        let message = "terminal too small: \(area.width)×\(area.height), need \(minimumWidth)×\(minimumHeight)"
+        let x = max(0, (area.width - DisplayWidth.of(message)) / 2)
+        buffer.put(message, x: x, y: area.height / 2, role: .warning, bold: true, maxWidth: area.width - x)
+    }
+
+    /// The `?` overlay: the bindings of the current scope, then the global ones.
+    static func drawHelp(_ scope: BindingScope, into buffer: inout CellBuffer, in area: Rect) {
+        let bindings = KeyBindings.all.filter { $0.scope == scope } + KeyBindings.all.filter { $0.scope == .global }
+        let lines = bindings.map { "\(DisplayWidth.pad($0.keyLabel, to: 14)) \($0.longHelp)" }
+        let width = min(area.width - 4, (lines.map(DisplayWidth.of).max() ?? 20) + 4)
+        let height = min(area.height - 2, lines.count + 2)
+        let rect = Rect(x: (area.width - width) / 2, y: (area.height - height) / 2, width: width, height: height)
+        buffer.fill(rect)
+        buffer.box(rect, title: "Keys: \(scope.rawValue) — esc closes", style: Style(.borderFocused, bold: true))
+        let inner = rect.inset(1)
+        for (index, line) in lines.prefix(inner.height).enumerated() {
+            buffer.put(line, x: inner.x + 1, y: inner.y + index, role: .text, maxWidth: inner.width - 2)
+        }
+    }
+
+    /// The text editor overlay over the middle of the screen.
+    static func drawEditor(_ editing: inout (target: EditedText, editor: TextEditor), into buffer: inout CellBuffer, in area: Rect) {
+        let oneLine = editing.target == .knowledgePath
+        let width = min(area.width - 4, 100)
+        let height = oneLine ? 5 : min(area.height - 4, 14)
+        let rect = Rect(x: (area.width - width) / 2, y: (area.height - height) / 2, width: width, height: height)
+        buffer.fill(rect)
+        buffer.box(rect, title: editing.target.title, style: Style(.borderFocused, bold: true))
+        let inner = rect.inset(1)
+        let text = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height - 1)
+        editing.editor.draw(into: &buffer, in: text)
+        let help = (oneLine ? "enter/" : "") + KeyBindings.helpBar(for: .editor, bindings: KeyBindings.editor)
+        buffer.put(help, x: inner.x + 1, y: inner.maxY - 1, role: .muted, maxWidth: inner.width - 2)
+    }
+
+    /// Dollars to four decimal places, rounded up so a small spend never shows as $0.0000.
+    public static func dollars(_ amount: Decimal) -> String {
+        var value = amount
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 4, .up)
+        let text = "\(rounded)"
+        guard let dot = text.firstIndex(of: ".") else { return "$\(text).0000" }
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        return "$" + text + String(repeating: "0", count: max(0, 4 - decimals))
+    }
+}

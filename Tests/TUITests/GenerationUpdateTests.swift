@@ -1,0 +1,140 @@
+@testable import Engine
+import Foundation
+import Testing
+import TestSupport
+@testable import TUI
+
+/// The generate screen's update function: stream events (also out of order and late), errors,
+/// cancellation and the keys, without the engine.
+@Suite struct GenerationUpdateTests {
+    func started() throws -> (AppState, Int) {
+        var state = try Fixtures.state(width: 100, height: 30, mode: .alchemist)
+        let effects = update(&state, .key(.enter))
+        let id = try #require(state.generation?.id)
+        #expect(effects.contains(.startGeneration(id: id)))
+        #expect(state.screen == .generate)
+        return (state, id)
+    }
+
+    func prompt(_ text: String) -> StagePrompt { StagePrompt(system: nil, user: text) }
+
+    @Test func streamedTextGrowsInItsStagePaneAndCostsTick() throws {
+        var (state, id) = try started()
+        let config = try TestEnvironment.config()
+        let model = try #require(config.model(id: "gpt-4o-mini"))
+        _ = update(&state, .generation(id: id, .stageStarted(stage: .knowledge, model: model, prompt: prompt("a prompt of some length"), number: 1, of: 2)))
+        for piece in ["Keywords", " for spam:", " check, out"] { _ = update(&state, .generation(id: id, .text(stage: .knowledge, piece))) }
+        _ = update(&state, .generation(id: id, .usage(stage: .knowledge, TokenUsage(inputTokens: 40, outputTokens: 7, estimated: true),
+                                                      cost: Decimal(string: "0.00001")!, total: Decimal(string: "0.00001")!)))
+        var frame = AppView.render(state).text
+        #expect(frame.contains("Keywords for spam: check, out"))
+        #expect(frame.contains("$0.0001 · 40 in / 7 out tokens (est.)"))  // rounded up to the fourth decimal while streaming
+        _ = update(&state, .generation(id: id, .stageFinished(stage: .knowledge, usage: TokenUsage(inputTokens: 52, outputTokens: 9, estimated: false),
+                                                              cost: Decimal(string: "0.0002")!, finishReason: "stop")))
+        frame = AppView.render(state).text
+        #expect(frame.contains("Heuristics · gpt-4o-mini ✓"))
+        #expect(frame.contains("$0.0002 · 52 in / 9 out tokens "))
+        #expect(!frame.contains("9 out tokens (est.)"))
+        #expect(state.generation?.programCost == Decimal(string: "0.0002"))
+    }
+
+    @Test func textBeforeItsStageStartIsKeptAndLateEventsOfAnOldGenerationAreIgnored() throws {
+        var (state, id) = try started()
+        // Out of order: code text arrives before the code stage's start.
+        _ = update(&state, .generation(id: id, .text(stage: .code, "def label_function(text):")))
+        #expect(state.generation?.codeStage?.text == "def label_function(text):")
+        // A late event of a generation that is no longer shown changes nothing.
+        #expect(update(&state, .generation(id: id - 1, .text(stage: .code, "stale"))) == [])
+        #expect(update(&state, .generationFinished(id: id + 7, try fakeProgram())) == [])
+        #expect(state.generation?.codeStage?.text == "def label_function(text):")
+    }
+
+    @Test func aFailureShowsTheMessageAndWhatToDoAndEscGoesBack() throws {
+        var (state, id) = try started()
+        let error = ProviderError(kind: .http, provider: "openai", status: 429, message: "Rate limit reached")
+        _ = update(&state, .generationFailed(id: id, message: error.description, advice: error.advice))
+        #expect(state.generation?.isBusy == false)
+        let frame = AppView.render(state).text
+        #expect(frame.contains("Rate limit reached"))
+        #expect(frame.contains("what to do: rate limited"))
+        #expect(state.statusIsError)
+        #expect(update(&state, .key(.escape)) == [.render])
+        #expect(state.screen == .setup)
+    }
+
+    @Test func escWhileRunningCancelsAndTheCancelledMessageEndsIt() throws {
+        var (state, id) = try started()
+        _ = update(&state, .generation(id: id, .text(stage: .knowledge, "some")))
+        #expect(update(&state, .key(.escape)) == [.cancelGeneration, .render])
+        #expect(state.screen == .generate)
+        _ = update(&state, .generationCancelled(id: id))
+        #expect(state.generation?.phase == .cancelled)
+        #expect(AppView.render(state).text.contains("cancelled: nothing was saved"))
+    }
+
+    @Test func saveIsRefusedUntilTheProgramLoadsAndThenAskedOnce() throws {
+        var (state, id) = try started()
+        _ = update(&state, .key(.char("s")))
+        #expect(state.status.contains("wait for the program"))
+        var program = try fakeProgram()
+        program.smokeTest = SmokeTestResult(split: "valid", rows: 10, coverage: 0, accuracy: nil, votesPerClass: [0, 0],
+                                            loadError: "SyntaxError: bad", errors: 0, timeouts: 0, firstError: nil)
+        _ = update(&state, .generationFinished(id: id, program))
+        #expect(update(&state, .key(.char("s"))) == [.render])
+        #expect(state.status.contains("does not load"))
+        #expect(update(&state, .key(.char("e"))) == [.editProgram(id: id)])
+        _ = update(&state, .programEdited(id: id, code: "def label_function(text):\n    return -1\n",
+                                          SmokeTestResult(split: "valid", rows: 10, coverage: 0, accuracy: nil, votesPerClass: [0, 0],
+                                                          loadError: nil, errors: 0, timeouts: 0, firstError: nil)))
+        #expect(update(&state, .key(.char("s"))) == [.saveProgram(id: id), .render])
+        _ = update(&state, .programSaved(id: id, URL(fileURLWithPath: "/tmp/lfs/demo/alchemist/gpt-4o-mini/heuristics/LF1.py")))
+        #expect(state.sessionSaved == 1)
+        #expect(update(&state, .key(.char("s"))) == [.render])
+        #expect(state.status == "already saved")
+    }
+
+    @Test func regenerateDiscardsAnUnsavedProgramAndStartsANewGeneration() throws {
+        var (state, id) = try started()
+        _ = update(&state, .generationFinished(id: id, try fakeProgram()))
+        let effects = update(&state, .key(.char("r")))
+        let next = try #require(state.generation?.id)
+        #expect(next == id + 1)
+        #expect(effects == [.discardProgram(id: id), .startGeneration(id: next), .render])
+    }
+
+    @Test func theEditorChangesTheMissionAndCtrlXDropsChanges() throws {
+        var state = try Fixtures.state()
+        let original = state.mission
+        state.press(.char("m"))
+        #expect(state.editing?.target == .mission)
+        state.press(.char(" "), .char("Q"), .char("q"))  // q types, it does not quit
+        #expect(AppView.render(state).text.contains("Mission statement"))
+        state.press(.escape)
+        #expect(state.mission == original + " Qq")
+        state.press(.char("m"), .backspace, .backspace, .ctrl("x"))
+        #expect(state.mission == original + " Qq")
+        state.press(.char("R"))
+        #expect(state.mission == original)
+    }
+
+    @Test func ragNeedsAKnowledgePathBeforeItStarts() throws {
+        var state = try Fixtures.state(mode: .alchemistRAG)
+        #expect(update(&state, .key(.enter)) == [.render])
+        #expect(state.screen == .setup)
+        #expect(state.status.contains("knowledge path"))
+        state.press(.char("K"), .char("d"), .char("o"), .char("c"), .char("s"), .enter)
+        #expect(state.knowledgePath == "docs")
+        #expect(state.generationChoices?.knowledgePath == "docs")
+        #expect(AppView.render(state).text.contains("Sources: docs"))
+    }
+
+    func fakeProgram() throws -> GeneratedProgram {
+        let config = try TestEnvironment.config()
+        let template = try #require(try PromptTemplates.bundled().byDataset["youtube"])
+        let plan = GenerationPlan(dataset: "demo", classCount: 2, template: template, mode: .scriptorium,
+                                  codeModel: try #require(config.model(id: "gpt-4o-mini")), knowledgeModel: nil, prior: nil,
+                                  mission: nil, query: nil, maxOutputTokens: 100)
+        return GeneratedProgram(runID: "r", plan: plan, knowledge: nil, answer: "x", code: "def label_function(text):\n    return 0\n",
+                                extractionError: nil, stages: [], finalPrompt: StagePrompt(system: nil, user: "p"), smokeTest: nil, callIDs: [])
+    }
+}
