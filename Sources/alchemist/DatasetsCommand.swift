@@ -72,12 +72,8 @@ struct DatasetsCommand: AsyncParsableCommand {
                 guard let spec = config.dataset(named: name) else {
                     throw BadInput("unknown dataset \"\(name)\" (known: \(config.datasets.map(\.name).joined(separator: ", ")))")
                 }
-                let base = baseURL ?? ProcessInfo.processInfo.environment["ALCHEMIST_FETCH_BASE_URL"] ?? config.fetch.baseURL
-                guard let url = URL(string: base), url.scheme == "https" || url.scheme == "http" else {
-                    throw BadInput("fetch base URL \"\(base)\" is not an http(s) URL")
-                }
                 let bar = ProgressLine(label: "", enabled: isatty(2) != 0)
-                let fetcher = DatasetFetcher(baseURL: url, timeoutSeconds: config.fetch.timeoutSeconds)
+                let fetcher = try DatasetFetcher.mirror(config: config, flag: baseURL)
                 defer { bar.finish() }
                 let folder = try await fetcher.fetch(spec, into: paths.dataDir, replace: force) { progress in
                     bar.update(Int(progress.received), Int(progress.expected ?? 0), label: "\(spec.name)/\(progress.file)")

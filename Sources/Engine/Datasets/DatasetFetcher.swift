@@ -30,6 +30,16 @@ public struct DatasetFetcher: Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
+    /// The mirror to use: `flag`, else ALCHEMIST_FETCH_BASE_URL, else config.json `fetch.base_url`.
+    public static func mirror(config: AppConfig, flag: String? = nil,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatasetFetcher {
+        let base = flag ?? environment["ALCHEMIST_FETCH_BASE_URL"] ?? config.fetch.baseURL
+        guard let url = URL(string: base), url.scheme == "https" || url.scheme == "http" else {
+            throw FetchError(url: base, reason: "the fetch base URL is not an http(s) URL")
+        }
+        return DatasetFetcher(baseURL: url, timeoutSeconds: config.fetch.timeoutSeconds)
+    }
+
     /// - Returns: the dataset's new folder.
     public func fetch(_ spec: DatasetSpec, into dataDir: URL, replace: Bool = false,
                       progress: @escaping @Sendable (FetchProgress) -> Void = { _ in }) async throws -> URL {
