@@ -23,6 +23,31 @@ public struct PastResult: Sendable, Equatable {
     public var seconds: Double?
     /// The row's line in the file (the header is line 1).
     public var line: Int
+
+    public init(dateText: String, date: Date?, dataset: String, mode: String, prior: String?, codeModel: String, programs: Int, runs: Int,
+                trainCoverage: Double?, bestLabelModel: String, labelModelTestAccuracy: Double?, labelModelTestF1: Double?,
+                lrTestAccuracy: Double?, lrTestF1: Double?, mlpTestAccuracy: Double?, mlpTestF1: Double?, costUSD: Decimal,
+                seconds: Double?, line: Int) {
+        self.dateText = dateText
+        self.date = date
+        self.dataset = dataset
+        self.mode = mode
+        self.prior = prior
+        self.codeModel = codeModel
+        self.programs = programs
+        self.runs = runs
+        self.trainCoverage = trainCoverage
+        self.bestLabelModel = bestLabelModel
+        self.labelModelTestAccuracy = labelModelTestAccuracy
+        self.labelModelTestF1 = labelModelTestF1
+        self.lrTestAccuracy = lrTestAccuracy
+        self.lrTestF1 = lrTestF1
+        self.mlpTestAccuracy = mlpTestAccuracy
+        self.mlpTestF1 = mlpTestF1
+        self.costUSD = costUSD
+        self.seconds = seconds
+        self.line = line
+    }
 }
 
 /// A results.csv row that cannot be read; names the file and the line.

@@ -9,8 +9,6 @@ extension Action {
     public static let rerun = Action("rerun")
     public static let togglePastResults = Action("togglePastResults")
     public static let openLog = Action("openLog")
-    public static let pageUp = Action("pageUp")
-    public static let pageDown = Action("pageDown")
 }
 
 extension KeyBindings {
@@ -32,10 +30,6 @@ extension KeyBindings {
                    longHelp: "Scroll the focused section down, or select the next past result.", showsInBar: false),
         KeyBinding(keys: [.char("k"), .up], scope: .results, action: .selectPrevious, shortHelp: "up",
                    longHelp: "Scroll the focused section up, or select the previous past result.", showsInBar: false),
-        KeyBinding(keys: [.pageDown], scope: .results, action: .pageDown, shortHelp: "page down",
-                   longHelp: "Scroll a page down.", showsInBar: false),
-        KeyBinding(keys: [.pageUp], scope: .results, action: .pageUp, shortHelp: "page up",
-                   longHelp: "Scroll a page up.", showsInBar: false),
         KeyBinding(keys: [.char("g"), .home], scope: .results, action: .selectFirst, shortHelp: "top",
                    longHelp: "Go to the top of the focused section or of the past results.", showsInBar: false),
         KeyBinding(keys: [.char("G"), .end], scope: .results, action: .selectLast, shortHelp: "bottom",

@@ -122,7 +122,7 @@ public enum ResultsScreen {
             // Programs across the top; model tables on the left, the chart on the right.
             let rows = area.split(.vertical, [.fixed(natural[.programs] ?? 0), .fill])
             drawSection(.programs, view, outcome, into: &buffer, in: rows[0])
-            let columns = rows[1].split(.horizontal, [.percent(60), .fill])
+            let columns = rows[1].split(.horizontal, [.percent(65), .fill])
             let left = columns[0].split(.vertical, [.fixed(natural[.labelModels] ?? 0), .fixed(natural[.endModels] ?? 0)])
             drawSection(.labelModels, view, outcome, into: &buffer, in: left[0])
             if sections.contains(.endModels) { drawSection(.endModels, view, outcome, into: &buffer, in: left[1]) }
@@ -156,9 +156,9 @@ public enum ResultsScreen {
         var left = total - heights.count
         let order = [focused] + natural.indices.filter { $0 != focused }
         for index in order where left > 0 {
-            // A section gets a box of at least three rows, or stays one line.
+            // A section gets a box with its header and at least one row, or stays one line.
             let extra = min(natural[index] - 1, left)
-            if extra + 1 >= 3 || extra == natural[index] - 1 {
+            if extra + 1 >= 4 || extra == natural[index] - 1 {
                 heights[index] += extra
                 left -= extra
             }
@@ -237,11 +237,11 @@ public enum ResultsScreen {
         case .labelModels, .endModels:
             let models = section == .labelModels ? result.labelModels : result.endModels
             let hasValid = models.contains { $0.scores.valid != nil }
-            var columns = [Table.Column(title: section == .labelModels ? "label model" : "end model", minWidth: 5),
-                           Table.Column(title: "test accuracy", alignment: .right, minWidth: 13),
+            var columns = [Table.Column(title: section == .labelModels ? "label model" : "end model", minWidth: 9),
+                           Table.Column(title: "test acc", alignment: .right, minWidth: 13),
                            Table.Column(title: "test F1", alignment: .right, minWidth: 13)]
             if hasValid {
-                columns += [Table.Column(title: "valid accuracy", alignment: .right, minWidth: 14),
+                columns += [Table.Column(title: "valid acc", alignment: .right, minWidth: 13),
                             Table.Column(title: "valid F1", alignment: .right, minWidth: 13)]
             }
             let rows = models.map { id, scores -> [Table.Cell] in
@@ -299,7 +299,8 @@ public enum ResultsScreen {
         let parts = content.split(.vertical, [.fill, .fixed(1)])
         pastTable(past, selected: view.pastSelection).draw(into: &buffer, in: parts[0])
         if let row = past.indices.contains(view.pastSelection) ? past[view.pastSelection] : nil {
-            var details = ["\(row.mode)\(row.prior.map { " · prior \($0)" } ?? "") · \(row.codeModel)", "\(row.runs) runs"]
+            var details = [dateText(row.dateText), "\(row.mode)\(row.prior.map { " · prior \($0)" } ?? "") · \(row.codeModel)", "\(row.runs) runs"]
+            if let f1 = row.labelModelTestF1 { details.append("\(row.bestLabelModel) F1 \(String(format: "%.3f", f1))") }
             if let coverage = row.trainCoverage { details.append("train coverage \(percent(coverage))") }
             if let seconds = row.seconds { details.append(String(format: "%.1f s", seconds)) }
             details.append("line \(row.line)")
@@ -311,18 +312,20 @@ public enum ResultsScreen {
         func score(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
         let columns = [
             Table.Column(title: "date", minWidth: 10), Table.Column(title: "dataset", minWidth: 4), Table.Column(title: "mode", minWidth: 4),
-            Table.Column(title: "model", minWidth: 4), Table.Column(title: "LFs", alignment: .right, minWidth: 3),
-            Table.Column(title: "best LM", minWidth: 3), Table.Column(title: "acc", alignment: .right, minWidth: 5),
-            Table.Column(title: "F1", alignment: .right, minWidth: 5), Table.Column(title: "LR", alignment: .right, minWidth: 5),
-            Table.Column(title: "MLP", alignment: .right, minWidth: 5), Table.Column(title: "cost", alignment: .right, minWidth: 4),
+            Table.Column(title: "model", minWidth: 5), Table.Column(title: "LFs", alignment: .right, minWidth: 3),
+            Table.Column(title: "best LM", minWidth: 4), Table.Column(title: "acc", alignment: .right, minWidth: 5),
+            Table.Column(title: "LR", alignment: .right, minWidth: 5), Table.Column(title: "MLP", alignment: .right, minWidth: 5),
+            Table.Column(title: "cost", alignment: .right, minWidth: 4),
         ]
         let cells = rows.map { row -> [Table.Cell] in
-            [Table.Cell(dateText(row.dateText), style: Style(.muted)), Table.Cell(row.dataset), Table.Cell(row.mode), Table.Cell(row.codeModel),
-             Table.Cell("\(row.programs)"), Table.Cell(row.bestLabelModel), Table.Cell(score(row.labelModelTestAccuracy)),
-             Table.Cell(score(row.labelModelTestF1)), Table.Cell(score(row.lrTestAccuracy)), Table.Cell(score(row.mlpTestAccuracy)),
+            [Table.Cell(String(row.dateText.prefix(10)), style: Style(.muted)), Table.Cell(row.dataset), Table.Cell(row.mode),
+             Table.Cell(row.codeModel), Table.Cell("\(row.programs)"), Table.Cell(row.bestLabelModel), Table.Cell(score(row.labelModelTestAccuracy)),
+             Table.Cell(score(row.lrTestAccuracy)), Table.Cell(score(row.mlpTestAccuracy)),
              Table.Cell(row.costUSD > 0 ? PromptingCostEstimate.dollars(row.costUSD) : "free", style: Style(.cost))]
         }
-        return Table(columns: columns, rows: cells, selected: selected)
+        var table = Table(columns: columns, rows: cells, selected: selected)
+        table.gap = 1
+        return table
     }
 
     // MARK: formatting

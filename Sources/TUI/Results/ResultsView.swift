@@ -94,7 +94,10 @@ public struct ResultsView: Sendable {
     public mutating func finish(_ outcome: LabelingOutcome) {
         self.outcome = outcome
         for note in outcome.notes where !notes.contains(note) { notes.append(note) }
-        for index in steps.indices { steps[index].done = steps[index].total }
+        for index in steps.indices {
+            steps[index].total = max(1, steps[index].total)
+            steps[index].done = steps[index].total
+        }
         status = .finished
         isStopping = false
         focus = .programs
@@ -155,7 +158,8 @@ public struct ResultsView: Sendable {
             return isRunning || status == .idle ? nil : .rerun
         case .togglePastResults:
             if tab == .past {
-                if status != .idle { tab = .run }
+                if status == .idle { return past == nil ? .loadPastResults : nil }
+                tab = .run
                 return nil
             }
             tab = .past
@@ -167,7 +171,7 @@ public struct ResultsView: Sendable {
             let sections = visibleSections
             let here = sections.firstIndex(of: focus) ?? 0
             focus = sections[(here + (action == .focusNext ? 1 : sections.count - 1)) % sections.count]
-        case .selectNext, .selectPrevious, .pageDown, .pageUp, .selectFirst, .selectLast:
+        case .selectNext, .selectPrevious, .selectFirst, .selectLast:
             move(action)
         default:
             return nil
@@ -191,15 +195,11 @@ public struct ResultsView: Sendable {
         }
     }
 
-    static let page = 10
-
     private mutating func move(_ action: Action) {
         let step: Int
         switch action {
         case .selectNext: step = 1
         case .selectPrevious: step = -1
-        case .pageDown: step = Self.page
-        case .pageUp: step = -Self.page
         case .selectFirst: step = Int.min / 2
         default: step = Int.max / 2
         }
