@@ -84,11 +84,13 @@ public enum ResultsScreen {
         buffer.box(box, title: "Steps", style: Style(.borderFocused, bold: true))
         let inner = box.inset(1)
         let active = view.isRunning ? view.steps.firstIndex { !$0.isFinished } : nil
+        let countColumns = view.steps.map { $0.total > 0 ? 2 * String($0.total).count + 1 : 0 }.max() ?? 0
         // Keep the active step in view when the steps do not all fit.
         let first = max(0, min((active ?? 0) - inner.height / 2, view.steps.count - inner.height))
         for (line, index) in (first..<min(view.steps.count, first + inner.height)).enumerated() {
             let state = view.steps[index]
             var bar = ProgressBar(label: state.step.description, done: state.done, total: state.total, labelWidth: 20)
+            bar.countColumns = countColumns
             if state.isFinished {
                 bar.style = Style(.success)
             } else if index == active {

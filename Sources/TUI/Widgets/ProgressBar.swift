@@ -9,6 +9,8 @@ struct ProgressBar {
     var total: Int?
     var count = Count.fraction
     var showsCount = true
+    /// Columns kept for the count; bars stacked with the same value line up.
+    var countColumns: Int?
     var labelWidth = 18
     var style = Style(.accent)
     var labelStyle = Style(.text)
@@ -45,7 +47,8 @@ struct ProgressBar {
         let labelColumns = min(labelWidth, rect.width / 2)
         buffer.put(DisplayWidth.pad(label, to: labelColumns), x: rect.x, y: rect.y, style: labelStyle)
         // The count column fits the largest count this bar can show, so the bar does not jump.
-        let countWidth = countText.isEmpty ? 0 : max(DisplayWidth.of(countText), total.map { count == .fraction ? 2 * String($0).count + 1 : 4 } ?? 0)
+        let countWidth = countColumns
+            ?? (countText.isEmpty ? 0 : max(DisplayWidth.of(countText), total.map { count == .fraction ? 2 * String($0).count + 1 : 4 } ?? 0))
         let barWidth = rect.width - labelColumns - 1 - (countWidth > 0 ? countWidth + 1 : 0)
         guard barWidth > 0 else { return }
         buffer.put(bar(width: barWidth, tick: tick), x: rect.x + labelColumns + 1, y: rect.y, style: style)
