@@ -47,66 +47,44 @@ struct LabelCommand: AsyncParsableCommand {
             let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
             let log = ProgressLine(label: "", enabled: isatty(2) != 0)
             guard (8...24).contains(featureBits) else { throw BadInput("--feature-bits: expected 8…24") }
-            var plan = LabelingRun()
-            plan.runs = runs
-            plan.featureBits = featureBits
-            plan.featureCache = FeatureCache(folder: paths.appHome.appendingPathComponent("caches/features"))
             guard let policy = LabelingRun.UncoveredRows(rawValue: uncovered) else {
                 throw BadInput("--uncovered: expected learned, prior or uniform, found \"\(uncovered)\"")
             }
-            plan.uncovered = policy
-            plan.labelModels = labelModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            plan.endModels = endModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            for id in plan.labelModels { _ = try LabelingRun.makeLabelModel(id) }
-            for id in plan.endModels { _ = try LabelingRun.makeEndModel(id) }
-            guard !plan.labelModels.isEmpty else { throw BadInput("--label-models: name at least one") }
-
-            var matrices: [SplitName: LabelMatrix] = [:]
-            var names: [String] = []
-            var cost = Decimal(0)
-            var provenance = (mode: "wrench", prior: String?.none, model: "human")
-            if datasetWeakLabels {
-                for (split, rows) in data.splits {
-                    guard let votes = rows.weakLabels else {
-                        throw BadInput("\(data.name) has no weak_labels in its \(split.rawValue) split; use --lfs")
-                    }
-                    matrices[split] = LabelMatrix(rows: votes)
-                }
-                names = (0..<(matrices[.train]?.columns ?? 0)).map { "LF\($0 + 1)" }
-            } else if let lfs {
+            var votes = LabelingJob.Votes.datasetWeakLabels
+            if let lfs {
                 let programs = try ProgramStore.programs(under: URL(fileURLWithPath: lfs))
                 guard !programs.isEmpty else { throw BadInput("\(lfs): no .py labeling programs found") }
-                names = programs.map(\.name)
-                cost = programs.reduce(Decimal(0)) { $0 + ($1.cost ?? 0) }
-                if let metadata = programs.first?.metadata {
-                    provenance = (metadata.mode, metadata.prior, metadata.codeModel)
-                } else {
-                    provenance = ("handwritten", nil, "none")
-                }
-                var settings = config.sandbox
-                if let workers { settings.workers = workers }
+                votes = .programs(programs)
                 InterruptHandler.install()
-                let applier = ProgramApplier(settings: settings)
-                for split in SplitName.allCases {
-                    guard let rows = data.splits[split] else { continue }
-                    let outcome = try await applier.apply(programs, to: rows.texts, classCount: data.classCount) { done, total in
-                        log.update(done, total, label: "applying \(programs.count) programs to \(split.rawValue)")
-                    }
-                    matrices[split] = outcome.matrix
+            }
+            var settings = config.sandbox
+            if let workers { settings.workers = workers }
+            var job = LabelingJob(dataset: data, votes: votes, sandbox: settings, experimentLogFolder: paths.expLogDir)
+            job.runs = runs
+            job.featureBits = featureBits
+            job.featureCacheFolder = paths.appHome.appendingPathComponent("caches/features")
+            job.uncovered = policy
+            job.labelModels = labelModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            job.endModels = endModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard !job.labelModels.isEmpty else { throw BadInput("--label-models: name at least one") }
+            try job.validate()
+            let programCount = job.programCount
+            let outcome = try await job.run { event in
+                switch event {
+                case .planned: break
+                case .step(.apply(let split), let done, let total):
+                    log.update(done, total, label: "applying \(programCount) programs to \(split.rawValue)")
+                case .step(let step, let done, let total):
+                    if done < total { log.status(total > 1 ? "\(step), run \(done + 1)/\(total)" : step.description) }
+                case .note(let note):
+                    log.finish()
+                    FileHandle.standardError.write(Data("alchemist: \(note)\n".utf8))
                 }
-                log.finish()
-            }
-            // FlyingSquid needs triplets of programs: with fewer than three it is left out, not fatal.
-            if (matrices[.train]?.columns ?? 0) < 3, plan.labelModels.contains("fs") {
-                plan.labelModels.removeAll { $0 == "fs" }
-                FileHandle.standardError.write(Data("alchemist: fs left out: FlyingSquid needs at least 3 programs\n".utf8))
-                guard !plan.labelModels.isEmpty else { throw BadInput("--label-models: FlyingSquid needs at least 3 programs") }
-            }
-            let result = try plan.run(dataset: data, programNames: names, matrices: matrices, cost: cost) { step in
-                log.status(step)
             }
             log.finish()
-            let file = try ExperimentLog(folder: paths.expLogDir).record(result, mode: provenance.mode, prior: provenance.prior, model: provenance.model)
+            let result = outcome.result
+            let provenance = outcome.provenance
+            let file = outcome.logFile ?? paths.expLogDir
             if json {
                 print(try LabelReport.json(result, logFile: file))
             } else {

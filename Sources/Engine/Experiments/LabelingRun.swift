@@ -49,9 +49,10 @@ public struct LabelingRun: Sendable {
 
     /// - Parameters:
     ///   - matrices: votes on train, valid and test (valid may be absent).
-    ///   - progress: short descriptions of the step in progress.
+    ///   - progress: `.step` counts of each model's runs and of the text features, as they finish.
+    /// - Throws: `CancellationError` between runs once the current task is cancelled.
     public func run(dataset: Dataset, programNames: [String], matrices: [SplitName: LabelMatrix], cost: Decimal,
-                    progress: @Sendable (String) -> Void = { _ in }) throws -> LabelingRunResult {
+                    progress: @Sendable (LabelingProgress) -> Void = { _ in }) throws -> LabelingRunResult {
         let started = ContinuousClock.now
         let k = dataset.classCount
         let train = try dataset.split(.train), test = try dataset.split(.test)
@@ -77,7 +78,7 @@ public struct LabelingRun: Sendable {
         var labelResults: [(id: String, scores: ModelScores)] = []
         var best: (id: String, score: Double, probabilities: ProbabilityMatrix)?
         for id in labelModels {
-            let outcome = try seededRuns("label model \(id)", testGold: testGold, validGold: validGold, classCount: k,
+            let outcome = try seededRuns(.labelModel(id), testGold: testGold, validGold: validGold, classCount: k,
                                          selection: selection, progress: progress) { run in
                 var model = try Self.makeLabelModel(id)
                 let fitStart = ContinuousClock.now
@@ -99,7 +100,7 @@ public struct LabelingRun: Sendable {
         var endResults: [(id: String, scores: ModelScores)] = []
         if !endModels.isEmpty {
             guard !covered.isEmpty else { throw LabelModelError("the programs vote on no train row: nothing for the end models to learn") }
-            progress("text features")
+            progress(.step(.features, done: 0, total: 1))
             // Fitted on all train texts; one matrix for all splits, so the cache holds a dataset once.
             let splitTexts = [train.texts, dataset.splits[.valid]?.texts ?? [], test.texts]
             let allTexts = splitTexts.flatMap { $0 }
@@ -111,6 +112,7 @@ public struct LabelingRun: Sendable {
                 source.fit(train.texts)
                 all = source.transform(allTexts)
             }
+            progress(.step(.features, done: 1, total: 1))
             let validStart = splitTexts[0].count, testStart = validStart + splitTexts[1].count
             let trainFeatures = all.rows(covered)
             var targets = ProbabilityMatrix(rows: covered.count, classes: k)
@@ -120,7 +122,7 @@ public struct LabelingRun: Sendable {
             let testFeatures = all.rows(Array(testStart..<(testStart + test.count)))
             let validData = validation.map { (features: all.rows(Array(validStart..<testStart)), labels: $0.labels) }
             for id in endModels {
-                let outcome = try seededRuns("end model \(id)", testGold: testGold, validGold: validGold, classCount: k,
+                let outcome = try seededRuns(.endModel(id), testGold: testGold, validGold: validGold, classCount: k,
                                              selection: selection, progress: progress) { run in
                     var model = try Self.makeEndModel(id)
                     let fitStart = ContinuousClock.now
@@ -147,15 +149,18 @@ public struct LabelingRun: Sendable {
 
     /// Runs a model `runs` times with seeds 0, 1, …: mean ± std on test and valid, mean fit time, and
     /// what `keep` returns for the run best on valid (the first run when there is no valid split).
-    func seededRuns<Kept>(_ name: String, testGold: [Int], validGold: [Int]?, classCount k: Int, selection: String,
-                          progress: (String) -> Void, run body: (Int) throws -> RunResult<Kept>)
+    func seededRuns<Kept>(_ step: LabelingStep, testGold: [Int], validGold: [Int]?, classCount k: Int, selection: String,
+                          progress: (LabelingProgress) -> Void, run body: (Int) throws -> RunResult<Kept>)
         throws -> (scores: ModelScores, kept: Kept, validScore: Double) {
         func score(_ summary: MetricSummary) -> Double { selection == "f1" ? summary.f1 : summary.accuracy }
         var testSummaries: [MetricSummary] = [], validSummaries: [MetricSummary] = []
         var fitTime = 0.0
         var kept: (score: Double, value: Kept, perClass: [ClassMetrics])?
-        for run in 0..<max(runs, 1) {
-            progress("\(name), run \(run + 1)/\(runs)")
+        let name = step.description
+        let total = max(runs, 1)
+        for run in 0..<total {
+            try Task.checkCancellation()
+            progress(.step(step, done: run, total: total))
             let result = try body(run)
             fitTime += result.fitSeconds
             let testSummary = try Metrics.summary(predicted: result.test, gold: testGold, classCount: k)
@@ -168,6 +173,7 @@ public struct LabelingRun: Sendable {
             }
             if kept == nil || runScore > kept!.score { kept = (runScore, try result.keep(), testSummary.perClass) }
         }
+        progress(.step(step, done: total, total: total))
         guard let kept else { throw LabelModelError("\(name): no run") }
         let valid = validSummaries.isEmpty ? nil : SplitScores(validSummaries)
         let scores = ModelScores(test: SplitScores(testSummaries), valid: valid, fitSeconds: fitTime / Double(max(runs, 1)),

@@ -11,12 +11,22 @@ public struct MeanStd: Sendable, Equatable, Codable {
         mean = average
         std = (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / count).squareRoot()
     }
+
+    public init(mean: Double, std: Double) {
+        self.mean = mean
+        self.std = std
+    }
 }
 
 /// Accuracy and F1 (class 1 for two classes, else weighted) of one split over the runs.
 public struct SplitScores: Sendable, Equatable, Codable {
     public var accuracy: MeanStd
     public var f1: MeanStd
+
+    public init(accuracy: MeanStd, f1: MeanStd) {
+        self.accuracy = accuracy
+        self.f1 = f1
+    }
 
     init(_ summaries: [MetricSummary]) {
         accuracy = MeanStd(summaries.map(\.accuracy))
@@ -32,6 +42,13 @@ public struct ModelScores: Sendable, Equatable {
     public var fitSeconds: Double
     /// Per-class precision/recall on test of the run that was best on valid.
     public var testPerClass: [ClassMetrics]
+
+    public init(test: SplitScores, valid: SplitScores?, fitSeconds: Double, testPerClass: [ClassMetrics] = []) {
+        self.test = test
+        self.valid = valid
+        self.fitSeconds = fitSeconds
+        self.testPerClass = testPerClass
+    }
 }
 
 /// Everything a labeling run measured.
@@ -51,4 +68,21 @@ public struct LabelingRunResult: Sendable {
     public var endModels: [(id: String, scores: ModelScores)]
     public var costUSD: Decimal
     public var seconds: Double
+
+    public init(dataset: String, programs: Int, programNames: [String], runs: Int, coverage: [SplitName: Double],
+                labelModels: [(id: String, scores: ModelScores)], bestLabelModel: String, selectionMetric: String,
+                trainingRows: Int, endModels: [(id: String, scores: ModelScores)], costUSD: Decimal, seconds: Double) {
+        self.dataset = dataset
+        self.programs = programs
+        self.programNames = programNames
+        self.runs = runs
+        self.coverage = coverage
+        self.labelModels = labelModels
+        self.bestLabelModel = bestLabelModel
+        self.selectionMetric = selectionMetric
+        self.trainingRows = trainingRows
+        self.endModels = endModels
+        self.costUSD = costUSD
+        self.seconds = seconds
+    }
 }

@@ -1,0 +1,188 @@
+import Foundation
+
+/// A whole labeling run as front ends start it: apply the programs to every split in the sandbox
+/// (or take the dataset's own weak labels), run the label and end models, analyse each program on
+/// the valid split, and record the result in the experiment log.
+public struct LabelingJob: Sendable {
+    /// Where the votes come from.
+    public enum Votes: Sendable {
+        case programs([LabelingProgram])
+        /// The WRENCH `weak_labels` shipped with the dataset.
+        case datasetWeakLabels
+    }
+
+    public var dataset: Dataset
+    public var votes: Votes
+    public var runs = 5
+    public var labelModels = LabelingRun.labelModelIDs
+    public var endModels = LabelingRun.endModelIDs
+    public var featureBits = 18
+    public var uncovered = LabelingRun.UncoveredRows.learned
+    public var sandbox: SandboxSettings
+    /// Where text features are cached between runs; nil computes them each time.
+    public var featureCacheFolder: URL?
+    /// The exp_log folder; nil records nothing.
+    public var experimentLogFolder: URL?
+    /// A chat model and the dataset's prompt template, to estimate labeling the train rows by prompting.
+    public var promptingModel: ModelSpec?
+    public var promptTemplate: PromptTemplate?
+
+    public init(dataset: Dataset, votes: Votes, sandbox: SandboxSettings = .defaults, experimentLogFolder: URL? = nil) {
+        self.dataset = dataset
+        self.votes = votes
+        self.sandbox = sandbox
+        self.experimentLogFolder = experimentLogFolder
+    }
+
+    /// How the experiment log names the source of the votes.
+    public var provenance: LabelingProvenance {
+        switch votes {
+        case .datasetWeakLabels:
+            return LabelingProvenance(mode: "wrench", prior: nil, model: "human")
+        case .programs(let programs):
+            guard let metadata = programs.first?.metadata else { return LabelingProvenance(mode: "handwritten", prior: nil, model: "none") }
+            return LabelingProvenance(mode: metadata.mode, prior: metadata.prior, model: metadata.codeModel)
+        }
+    }
+
+    /// Programs applied, or the dataset's own labeling functions.
+    public var programCount: Int {
+        switch votes {
+        case .programs(let programs): return programs.count
+        case .datasetWeakLabels: return dataset.splits[.train]?.weakLabels?.first?.count ?? 0
+        }
+    }
+
+    /// The programs' total cost; programs without a recorded cost count as free.
+    public var programsCost: Decimal {
+        guard case .programs(let programs) = votes else { return 0 }
+        return programs.reduce(Decimal(0)) { $0 + ($1.cost ?? 0) }
+    }
+
+    /// Refuses unknown model ids, no label model, fewer than one run, and no programs.
+    public func validate() throws {
+        guard runs >= 1 else { throw LabelModelError("runs: must be at least 1") }
+        guard !labelModels.isEmpty else { throw LabelModelError("name at least one label model") }
+        for id in labelModels { _ = try LabelingRun.makeLabelModel(id) }
+        for id in endModels { _ = try LabelingRun.makeEndModel(id) }
+        if case .programs(let programs) = votes, programs.isEmpty { throw LabelModelError("no labeling programs to apply") }
+    }
+
+    /// The steps `run` takes for `programCount` programs, in order (FlyingSquid left out below 3).
+    public func plannedSteps(programCount: Int) -> [LabelingStep] {
+        var steps: [LabelingStep] = []
+        if case .programs = votes { steps += SplitName.allCases.filter { dataset.splits[$0] != nil }.map(LabelingStep.apply) }
+        steps += effectiveLabelModels(programCount: programCount).map(LabelingStep.labelModel)
+        if !endModels.isEmpty { steps += [.features] + endModels.map(LabelingStep.endModel) }
+        return steps
+    }
+
+    /// FlyingSquid needs triplets of programs: with fewer than three it is left out.
+    func effectiveLabelModels(programCount: Int) -> [String] {
+        programCount < 3 ? labelModels.filter { $0 != "fs" } : labelModels
+    }
+
+    /// Runs the job. Progress comes as `.planned` first, then `.step` counts and `.note`s.
+    /// - Throws: `CancellationError` when the task is cancelled (nothing is recorded then);
+    ///   `LabelModelError`, `DatasetError` or `SandboxError` when the run cannot be done.
+    public func run(progress: @escaping @Sendable (LabelingProgress) -> Void = { _ in }) async throws -> LabelingOutcome {
+        try validate()
+        try Task.checkCancellation()
+        var notes: [String] = []
+        let models = effectiveLabelModels(programCount: programCount)
+        if models.count < labelModels.count {
+            guard !models.isEmpty else { throw LabelModelError("FlyingSquid needs at least 3 programs, and no other label model was chosen") }
+            notes.append("fs left out: FlyingSquid needs at least 3 programs")
+        }
+        progress(.planned(plannedSteps(programCount: programCount)))
+        for note in notes { progress(.note(note)) }
+
+        let (matrices, names, reports) = try await collectVotes(progress: progress)
+        try Task.checkCancellation()
+
+        var plan = LabelingRun()
+        plan.runs = runs
+        plan.featureBits = featureBits
+        plan.featureCache = featureCacheFolder.map(FeatureCache.init(folder:))
+        plan.uncovered = uncovered
+        plan.labelModels = models
+        plan.endModels = endModels
+        let cost = programsCost
+        let result = try plan.run(dataset: dataset, programNames: names, matrices: matrices, cost: cost, progress: progress)
+        try Task.checkCancellation()
+
+        let (analysis, totals, split) = analyse(matrices: matrices, names: names, reports: reports)
+        var prompting: PromptingCostEstimate?
+        if let promptingModel, let promptTemplate, let train = dataset.splits[.train] {
+            prompting = PromptingCostEstimate(model: promptingModel, template: promptTemplate, texts: train.texts)
+        }
+        var outcome = LabelingOutcome(result: result, analysis: analysis, totals: totals, analysisSplit: split, provenance: provenance,
+                                      programsCost: cost, prompting: prompting, notes: notes)
+        if let experimentLogFolder {
+            let log = ExperimentLog(folder: experimentLogFolder)
+            let origin = provenance
+            outcome.logFile = try log.record(result, mode: origin.mode, prior: origin.prior, model: origin.model)
+            outcome.resultsFile = log.resultsFile
+        }
+        return outcome
+    }
+
+    /// The votes on every split, the programs' names, and per split the sandbox's reports.
+    func collectVotes(progress: @escaping @Sendable (LabelingProgress) -> Void) async throws
+        -> (matrices: [SplitName: LabelMatrix], names: [String], reports: [SplitName: [ProgramReport]]) {
+        var matrices: [SplitName: LabelMatrix] = [:]
+        var reports: [SplitName: [ProgramReport]] = [:]
+        switch votes {
+        case .datasetWeakLabels:
+            for (split, rows) in dataset.splits {
+                guard let weak = rows.weakLabels else {
+                    throw LabelModelError("\(dataset.name) has no weak_labels in its \(split.rawValue) split; use labeling programs")
+                }
+                matrices[split] = LabelMatrix(rows: weak)
+            }
+            return (matrices, (0..<(matrices[.train]?.columns ?? 0)).map { "LF\($0 + 1)" }, [:])
+        case .programs(let programs):
+            let applier = ProgramApplier(settings: sandbox)
+            for split in SplitName.allCases {
+                guard let rows = dataset.splits[split] else { continue }
+                try Task.checkCancellation()
+                let step = LabelingStep.apply(split)
+                progress(.step(step, done: 0, total: rows.count * programs.count))
+                let applied: ApplyOutcome
+                do {
+                    applied = try await applier.apply(programs, to: rows.texts, classCount: dataset.classCount) { done, total in
+                        progress(.step(step, done: done, total: total))
+                    }
+                } catch {
+                    // Once cancelled, the workers may end in other ways; the job's answer is the cancellation.
+                    if Task.isCancelled { throw CancellationError() }
+                    throw error
+                }
+                progress(.step(step, done: rows.count * programs.count, total: rows.count * programs.count))
+                matrices[split] = applied.matrix
+                reports[split] = applied.reports
+            }
+            return (matrices, programs.map(\.name), reports)
+        }
+    }
+
+    /// The LF analysis on the valid split (train when there is no valid split), with gold labels
+    /// where the split has them, and each program's sandbox faults over all splits.
+    func analyse(matrices: [SplitName: LabelMatrix], names: [String], reports: [SplitName: [ProgramReport]])
+        -> (analysis: [ProgramAnalysis], totals: MatrixTotals, split: SplitName) {
+        let split: SplitName = matrices[.valid] != nil && dataset.splits[.valid] != nil ? .valid : .train
+        guard let matrix = matrices[split], let rows = dataset.splits[split] else {
+            return ([], MatrixTotals(coverage: 0, overlaps: 0, conflicts: 0), split)
+        }
+        let (statistics, totals) = LabelMatrixAnalysis.analyze(matrix, gold: rows.labels)
+        let analysis = statistics.enumerated().map { column, statistic in
+            ProgramAnalysis(name: names.indices.contains(column) ? names[column] : "LF\(column + 1)", statistics: statistic,
+                            reports: SplitName.allCases.compactMap { reports[$0]?[safeIndex: column] })
+        }
+        return (analysis, totals, split)
+    }
+}
+
+extension Array {
+    fileprivate subscript(safeIndex index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

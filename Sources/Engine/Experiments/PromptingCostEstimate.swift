@@ -1,0 +1,77 @@
+import Foundation
+
+/// What labeling every train row by prompting a chat model directly would cost: one call per row,
+/// the dataset's annotator prompt with the row's text in it, and a short answer. Tokens are the
+/// project's offline estimate (about four UTF-8 bytes a token, see `TokenEstimate`).
+public struct PromptingCostEstimate: Sendable, Equatable {
+    /// Answer tokens assumed per row (a class name or number).
+    public static let defaultOutputTokensPerRow = 5
+
+    public var model: ModelSpec
+    public var rows: Int
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var cost: Decimal
+
+    public init(model: ModelSpec, template: PromptTemplate, texts: [String], outputTokensPerRow: Int = defaultOutputTokensPerRow) {
+        self.model = model
+        rows = texts.count
+        // Priced per row as a one-message request, so the estimate matches what a call would count.
+        inputTokens = texts.reduce(0) { total, text in
+            total + ChatRequest(model: model, system: nil, messages: [ChatMessage(.user, template.annotatorPrompt(for: text))]).estimatedInputTokens
+        }
+        outputTokens = outputTokensPerRow * texts.count
+        // The price is linear in tokens, so pricing the totals equals summing the rows' costs.
+        cost = TokenCost.cost(model: model, inputTokens: inputTokens, outputTokens: outputTokens)
+    }
+
+    /// "$0.0042 for the programs vs ≈$1.93 to label 1,586 rows by prompting gpt-4o-mini (1/460)".
+    public func comparison(programsCost: Decimal) -> String {
+        let prompting = "≈\(Self.dollars(cost)) to label \(Self.grouped(rows)) rows by prompting \(model.id)"
+        guard programsCost > 0 else { return "the programs were free vs \(prompting)" }
+        return "\(Self.dollars(programsCost)) for the programs vs \(prompting) (\(ratio(programsCost: programsCost)))"
+    }
+
+    /// Programs' cost : prompting cost as "1/460" (programs cheaper), "1/2.5", or "3.1×" (programs dearer).
+    public func ratio(programsCost: Decimal) -> String {
+        let programs = NSDecimalNumber(decimal: programsCost).doubleValue
+        let prompting = NSDecimalNumber(decimal: cost).doubleValue
+        guard programs > 0 else { return "free" }
+        guard prompting > 0 else { return "∞×" }
+        let times = prompting / programs
+        if times >= 10 { return "1/\(grouped(Int(times.rounded())))" }
+        if times >= 1 { return "1/\(String(format: "%.1f", times))" }
+        return "\(String(format: "%.1f", programs / prompting))×"
+    }
+
+    /// The programs' cost alone, for when there is nothing to compare with.
+    public static func programsText(_ cost: Decimal) -> String {
+        cost > 0 ? "\(dollars(cost)) for the programs" : "the programs were free"
+    }
+
+    /// Two decimals from a cent up, four below ("$0.0042"); "<$0.0001" for less than that.
+    public static func dollars(_ amount: Decimal) -> String {
+        if amount > 0, amount < Decimal(string: "0.0001")! { return "<$0.0001" }
+        var value = amount
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, amount >= Decimal(string: "0.01")! ? 2 : 4, .plain)
+        let text = "\(rounded)"
+        let decimals = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
+        let wanted = amount >= Decimal(string: "0.01")! ? 2 : 4
+        let padded = decimals == 0 ? text + "." + String(repeating: "0", count: wanted) : text + String(repeating: "0", count: max(0, wanted - decimals))
+        return "$" + padded
+    }
+
+    /// 1586 → "1,586".
+    public static func grouped(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (number < 0 ? "-" : "") + out
+    }
+
+    private func grouped(_ number: Int) -> String { Self.grouped(number) }
+}
