@@ -180,7 +180,8 @@ import TestSupport
         #expect(text.contains("Mission: Classify IT support tickets"))
         browser.press(.tab)
         text = browser.render(width: 120, height: 40).text
-        #expect(text.contains("run total $0.0333 · 5 calls · $0.0110 on failed"))
+        #expect(text.contains("run total $0.0333 · 5 calls · $0.0110 unused"))
+        #expect(text.contains("unused  1 failed $0.0090 · 1 discarded $0.0020"))
         #expect(text.contains("+ 1 more recorded in the ledger"))
         #expect(text.contains("discarded"))
         browser.press(.backTab, .backTab)

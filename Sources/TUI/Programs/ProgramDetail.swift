@@ -158,10 +158,15 @@ extension ProgramsBrowser {
         }
         var total = StyledLine("run total ", .muted).then(Money.text(summary.total), .cost, bold: true)
             .then(" · \(summary.calls.count) calls", .muted)
-        if summary.unusedCost > 0 || summary.calls.contains(where: { $0.status != .ok }) {
-            total = total.then(" · \(Money.text(summary.unusedCost)) on failed, cancelled or discarded calls", .warning)
+        let unused = [CallStatus.failed, .cancelled, .discarded].map { ($0, summary.cost(of: $0)) }.filter { $0.1.calls > 0 }
+        if !unused.isEmpty {
+            total = total.then(" · \(Money.text(summary.unusedCost)) unused", .warning)
         }
         lines.append(total)
+        if !unused.isEmpty {
+            lines.append(StyledLine("unused  ", .muted).then(unused.map { "\($0.1.calls) \($0.0.rawValue) \(Money.text($0.1.cost))" }
+                .joined(separator: " · "), .warning))
+        }
         if summary.endedWithoutProgram, siblings.isEmpty { lines.append(StyledLine("The run paid for code but saved no program.", .warning)) }
         return lines
     }

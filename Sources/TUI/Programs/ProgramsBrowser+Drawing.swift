@@ -75,8 +75,7 @@ extension ProgramsBrowser {
         drawTree(into: &buffer, layout)
         drawDetail(into: &buffer, layout)
         if let entry = pendingDelete {
-            ConfirmDialog(title: "Delete program?", message: "Delete \(entry.key)? The file is removed from disk; the ledger keeps its cost.")
-                .draw(into: &buffer, in: rect)
+            Self.deleteDialog(for: entry).draw(into: &buffer, in: rect)
         }
     }
 

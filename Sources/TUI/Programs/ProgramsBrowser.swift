@@ -108,7 +108,7 @@ public struct ProgramsBrowser: Sendable {
     /// does not use (the global ones among them).
     public mutating func handle(_ key: Key) -> ProgramsRequest? {
         if let entry = pendingDelete {
-            switch ConfirmDialog(title: "", message: "").answer(for: key) {
+            switch Self.deleteDialog(for: entry).answer(for: key) {
             case .confirmed?:
                 pendingDelete = nil
                 guard let url = entry.url else { return nil }
@@ -134,13 +134,13 @@ public struct ProgramsBrowser: Sendable {
         case .programsFilterClear?:
             isEditingFilter = false
             filter.clear()
-            rebuild()
+            rebuild(filterChanged: true)
         case .selectPrevious?:
             moveSelection(by: -1)
         case .selectNext?:
             moveSelection(by: 1)
         default:
-            if filter.handle(key) == .edited { rebuild() }
+            if filter.handle(key) == .edited { rebuild(filterChanged: true) }
         }
         return nil
     }
@@ -167,7 +167,7 @@ public struct ProgramsBrowser: Sendable {
         case .programsBack:
             guard filter.text.isEmpty else {
                 filter.clear()
-                rebuild()
+                rebuild(filterChanged: true)
                 return nil
             }
             return .close
@@ -196,6 +196,10 @@ public struct ProgramsBrowser: Sendable {
         return nil
     }
 
+    static func deleteDialog(for entry: ProgramEntry) -> ConfirmDialog {
+        ConfirmDialog(title: "Delete program?", message: "Delete \(entry.key)? The file is removed from disk; the ledger keeps what it cost.")
+    }
+
     private var selectedURL: URL? { selectedEntry?.url }
 
     private mutating func moveSelection(by offset: Int) {
@@ -210,16 +214,15 @@ public struct ProgramsBrowser: Sendable {
     }
 
     /// Rebuilds the tree from the entries and the filter. While a filter is set every group is open,
-    /// so every match shows.
-    private mutating func rebuild() {
+    /// so every match shows. A selection that disappears goes to the row that took its place, or,
+    /// when the filter changed, to the first match.
+    private mutating func rebuild(filterChanged: Bool = false) {
         let before = view.selected
         tree = ProgramTree(entries: entries, filter: filter.text)
         view.setRoots(tree.roots)
         if !filter.text.isEmpty { view.expandAll() }
-        if view.selected == nil || view.selectedNode.map({ if case .group = $0.id { return true } else { return false } }) == true,
-           before.flatMap({ view.rowIndex(of: $0) }) == nil, let first = Self.firstProgram(in: tree.roots) {
-            view.select(first)
-        }
+        let lost = before.map { view.rowIndex(of: $0) == nil } ?? true
+        if filterChanged, lost, let first = Self.firstProgram(in: tree.roots) { view.select(first) }
         if view.selected != before { detailScroll = 0 }
     }
 
