@@ -23,4 +23,18 @@ import TestSupport
         for y in 0..<40 { #expect(DisplayWidth.of(buffer.row(y)) == 120, "row \(y)") }
         try Snapshot.check(buffer, named: "programs-run-120x40")
     }
+
+    /// The filter being typed, then the delete dialog over the panes.
+    @Test func theFilterAndTheDeleteDialog() throws {
+        let fixture = try ProgramFixture.make()
+        defer { fixture.remove() }
+        var browser = try fixture.browser()
+        browser.press(.char("/"))
+        browser.type("gpt-4o ")
+        try Snapshot.check(browser.render(width: 80, height: 24), named: "programs-filter-80x24")
+        browser.press(.enter, .char("d"))
+        let buffer = browser.render(width: 80, height: 24)
+        for y in 0..<24 { #expect(DisplayWidth.of(buffer.row(y)) == 80, "row \(y)") }
+        try Snapshot.check(buffer, named: "programs-delete-80x24")
+    }
 }

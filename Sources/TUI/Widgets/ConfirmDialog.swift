@@ -38,7 +38,7 @@ public struct ConfirmDialog: Sendable, Equatable {
     public func draw(into buffer: inout CellBuffer, in area: Rect) {
         let footer = "y confirm · n or esc cancel"
         let widest = max(DisplayWidth.of(title) + 4, DisplayWidth.of(footer), DisplayWidth.of(message))
-        let width = min(area.width - 2, max(30, widest + 4))
+        let width = min(area.width - 2, max(30, min(64, widest + 4)))
         guard width >= 10 else { return }
         let body = lines(width: width - 4)
         let height = min(area.height, body.count + 4)
