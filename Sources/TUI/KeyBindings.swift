@@ -21,6 +21,9 @@ public struct Action: RawRepresentable, Sendable, Hashable, CustomStringConverti
     public static let editQuery = Action("editQuery")
     public static let editKnowledgePath = Action("editKnowledgePath")
     public static let resetTexts = Action("resetTexts")
+    public static let openPrograms = Action("openPrograms")
+    public static let label = Action("label")
+    public static let fetchDataset = Action("fetchDataset")
 }
 
 /// Where a binding applies. `global` bindings apply everywhere unless the active scope binds the key.
@@ -64,6 +67,9 @@ public enum KeyBindings {
         KeyBinding(keys: [.char("j"), .down], scope: .setup, action: .selectNext, shortHelp: "down", longHelp: "Select the next row of the focused pane.", showsInBar: true),
         KeyBinding(keys: [.char("g"), .home], scope: .setup, action: .selectFirst, shortHelp: "first", longHelp: "Select the first row of the focused pane.", showsInBar: false),
         KeyBinding(keys: [.char("G"), .end], scope: .setup, action: .selectLast, shortHelp: "last", longHelp: "Select the last row of the focused pane.", showsInBar: false),
+        KeyBinding(keys: [.char("p")], scope: .setup, action: .openPrograms, shortHelp: "programs", longHelp: "Browse the saved programs with their cost.", showsInBar: true),
+        KeyBinding(keys: [.char("l")], scope: .setup, action: .label, shortHelp: "label", longHelp: "Run the label and end models on the dataset's enabled programs.", showsInBar: true),
+        KeyBinding(keys: [.char("f")], scope: .setup, action: .fetchDataset, shortHelp: "fetch", longHelp: "Download the selected dataset when it is not on disk.", showsInBar: false),
         KeyBinding(keys: [.char("u")], scope: .setup, action: .editQuery, shortHelp: "query", longHelp: "Edit the prior-knowledge query (modes with a knowledge stage).", showsInBar: false),
         KeyBinding(keys: [.char("K")], scope: .setup, action: .editKnowledgePath, shortHelp: "knowledge path", longHelp: "Enter the knowledge path of Alchemist with RAG (a source-list JSON file, a folder or a file).", showsInBar: false),
         KeyBinding(keys: [.char("R")], scope: .setup, action: .resetTexts, shortHelp: "reset texts", longHelp: "Reset the mission and query to the dataset template's.", showsInBar: false),

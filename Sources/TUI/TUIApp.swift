@@ -76,6 +76,15 @@ public enum TUIApp {
                         state.statusIsError = true
                     }
                     isDirty = true
+                case .programs(.openInEditor(let url)):
+                    let edited = ExternalEditor.open(url, backend: backend)
+                    runner?.loadPrograms(status: edited ? "edited \(url.lastPathComponent)" : "the editor failed or $EDITOR is not set (export EDITOR=vi)")
+                    isDirty = true
+                case .showFile(let url):
+                    if !ExternalEditor.open(url, backend: backend) {
+                        state.status = "the editor failed or $EDITOR is not set; the log is \(url.path)"
+                    }
+                    isDirty = true
                 default:
                     runner?.perform(effect, state: state)
                 }
@@ -92,7 +101,7 @@ public enum TUIApp {
                 isDirty = false
             }
             // Short waits while work runs (its news must show promptly), longer ones when idle.
-            let busy = runner?.isBusy == true || state.generation?.isBusy == true
+            let busy = runner?.isBusy == true || state.generation?.isBusy == true || state.results?.isRunning == true
             let wait = isDirty || busy ? 15 : 100
             let message: AppMessage
             switch backend.readKey(timeoutMilliseconds: wait) {

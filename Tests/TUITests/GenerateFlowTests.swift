@@ -46,7 +46,7 @@ import TestSupport
         #expect(!streaming.isEmpty)
         let last = try #require(backend.frames.last)
         #expect(last.text.contains("def label_function"))
-        #expect(last.text.contains("Session: $0.0000, 1 saved"))
+        #expect(last.text.contains("Session: $0, 1 saved"))
         let saved = try ProgramStore.programs(under: setup.paths.lfDir)
         #expect(saved.count == 1)
         #expect(saved.first?.metadata?.codeModel == "builtin")

@@ -28,7 +28,7 @@ import TestSupport
                                                       cost: Decimal(string: "0.00001")!, total: Decimal(string: "0.00001")!)))
         var frame = AppView.render(state).text
         #expect(frame.contains("Keywords for spam: check, out"))
-        #expect(frame.contains("$0.0001 · 40 in / 7 out tokens (est.)"))  // rounded up to the fourth decimal while streaming
+        #expect(frame.contains("<$0.0001 · 40 in / 7 out tokens (est.)"))  // below the fourth decimal, still not $0
         _ = update(&state, .generation(id: id, .stageFinished(stage: .knowledge, usage: TokenUsage(inputTokens: 52, outputTokens: 9, estimated: false),
                                                               cost: Decimal(string: "0.0002")!, finishReason: "stop")))
         frame = AppView.render(state).text

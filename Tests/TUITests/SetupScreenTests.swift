@@ -18,7 +18,7 @@ import TestSupport
         #expect(buffer.width == width && buffer.height == height)
         #expect(text.contains("Alchemist · setup"))
         #expect(text.contains("demo"))
-        #expect(text.contains("absent — fetch"))
+        #expect(text.contains("absent — f fetches"))
         #expect(text.contains("scriptorium"))
         #expect(text.contains("gpt-4o-mini"))
         #expect(text.contains("$0.15/$0.60"))

@@ -19,6 +19,18 @@ public enum AppMessage: Sendable {
     case saveFailed(id: Int, String)
     /// The user edited the program in $EDITOR; the new code and its smoke test.
     case programEdited(id: Int, code: String, SmokeTestResult?)
+    /// The programs browser, loaded (or reloaded) from disk and the ledger, with a status line.
+    case programsLoaded(ProgramsBrowser, status: String?)
+    case programsFailed(String)
+    case labelingProgress(LabelingProgress)
+    case labelingFinished(LabelingOutcome)
+    case labelingFailed(String)
+    case labelingCancelled
+    case pastResults([PastResult])
+    case pastResultsFailed(String)
+    case fetchProgress(dataset: String, FetchProgress)
+    /// A download ended: the setup options read again (the dataset now present), or why it failed.
+    case fetchFinished(dataset: String, options: SetupOptions?, error: String?)
 }
 
 /// What the loop must do after an update. Work on a generation names it by id; the runner keeps
@@ -34,4 +46,15 @@ public enum Effect: Sendable, Equatable {
     case discardProgram(id: Int)
     /// Suspend the screen, open the program in $EDITOR, then smoke-test the edited code.
     case editProgram(id: Int)
+    /// Load the programs browser.
+    case openPrograms
+    /// Carry out what the browser asked.
+    case programs(ProgramsRequest)
+    /// Run the labeling job on the enabled programs of a dataset.
+    case startLabeling(dataset: String)
+    case cancelLabeling
+    case loadPastResults
+    /// Show a file in $EDITOR (read-only use: an experiment log).
+    case showFile(URL)
+    case fetchDataset(String)
 }

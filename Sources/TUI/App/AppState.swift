@@ -21,7 +21,7 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
 
 /// The screens of the app.
 public enum Screen: String, Sendable, Hashable {
-    case setup, generate
+    case setup, generate, programs, results
 }
 
 /// Which text of the setup screen the editor overlay is changing.
@@ -65,6 +65,14 @@ public struct AppState: Sendable {
     public var sessionSaved = 0
     /// Programs "generate more" makes in one go.
     public var batchSize = 5
+    /// The programs browser, once opened.
+    public var programs: ProgramsBrowser?
+    /// The labeling run and its results, once started.
+    public var results: ResultsView?
+    /// Where esc from the browser or the results goes back to.
+    public var previousScreen: Screen = .setup
+    /// A dataset being downloaded: its name and the progress of its current file.
+    public var fetch: (dataset: String, file: String, received: Int64, expected: Int64?)?
 
     public init(options: SetupOptions, width: Int = 80, height: Int = 24) {
         self.options = options

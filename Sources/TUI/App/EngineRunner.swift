@@ -7,18 +7,21 @@ import Synchronization
 /// (so the built-in synthesizer keeps writing different programs and a local server keeps running),
 /// and the programs it produced, by generation id, until they are saved or discarded.
 public final class EngineRunner: Sendable {
-    private struct Held: Sendable {
+    struct Held: Sendable {
         var session: GenerationSession?
         var sessionKey: String?
         var task: Task<Void, Never>?
         var programs: [Int: GeneratedProgram] = [:]
+        var labeling: Task<Void, Never>?
+        var fetching: Task<Void, Never>?
+        var testing: Task<Void, Never>?
     }
 
     let config: AppConfig
     let paths: AppPaths
     let keys: APIKeys
     private let inbox = Mutex<[AppMessage]>([])
-    private let held = Mutex(Held())
+    let held = Mutex(Held())
 
     public init(config: AppConfig, paths: AppPaths, keys: APIKeys = APIKeys()) {
         self.config = config
@@ -31,8 +34,10 @@ public final class EngineRunner: Sendable {
     /// The messages that arrived since the last call, oldest first.
     public func drain() -> [AppMessage] { inbox.withLock { messages in defer { messages.removeAll() }; return messages } }
 
-    /// True while a generation task runs.
-    public var isBusy: Bool { held.withLock { $0.task.map { !$0.isCancelled } ?? false } }
+    /// True while a generation, labeling or download task runs (the loop then polls more often).
+    public var isBusy: Bool {
+        held.withLock { held in [held.task, held.labeling, held.fetching, held.testing].contains { $0.map { !$0.isCancelled } ?? false } }
+    }
 
     /// Starts the work an effect asks for; returns at once.
     public func perform(_ effect: Effect, state: AppState) {
@@ -50,7 +55,19 @@ public final class EngineRunner: Sendable {
         case .discardProgram(let id):
             let (session, program) = held.withLock { ($0.session, $0.programs.removeValue(forKey: id)) }
             if let session, let program { try? session.pipeline.discard(program) }
-        case .render, .quit, .editProgram:
+        case .openPrograms:
+            loadPrograms(status: nil)
+        case .programs(let request):
+            carryOut(request)
+        case .startLabeling(let dataset):
+            startLabeling(dataset: dataset, state: state)
+        case .cancelLabeling:
+            held.withLock { $0.labeling?.cancel() }
+        case .loadPastResults:
+            loadPastResults()
+        case .fetchDataset(let name):
+            fetch(name)
+        case .render, .quit, .editProgram, .showFile:
             break
         }
     }
@@ -149,6 +166,7 @@ public final class EngineRunner: Sendable {
             return (held.task, held.session)
         }
         task?.cancel()
+        held.withLock { held in [held.labeling, held.fetching, held.testing].forEach { $0?.cancel() } }
         session?.close()
         WorkerRegistry.shared.killAll()
     }

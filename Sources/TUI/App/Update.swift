@@ -6,12 +6,13 @@ import Foundation
 public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
     switch message {
     case .tick:
-        guard state.generation?.isBusy == true else { return [] }
+        guard state.generation?.isBusy == true || state.results?.isRunning == true || state.fetch != nil else { return [] }
         state.tick += 1
         return [.render]
     case .resize(let width, let height):
         state.width = width
         state.height = height
+        state.programs?.resize(width: width, height: height)
         return [.render]
     case .status(let text):
         state.status = text
@@ -20,14 +21,22 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
     case .key(let key):
         if key == .resize { return [.render] }
         if state.editing != nil { return editorKey(key, &state) }
-        let scope: BindingScope = state.showsHelp ? .helpOverlay : state.screen == .generate ? .generate : .setup
+        if key == .ctrlC { return [.quit] }
+        // The browser's filter field and delete dialog take every key, q and ? included.
+        if state.screen == .programs, !state.showsHelp, state.programs?.capturesKeys == true { return programsKey(key, &state) }
+        let scope: BindingScope = state.showsHelp ? .helpOverlay : state.scope
         guard let action = KeyBindings.action(for: key, in: scope) else { return [] }
         if action == .quit || action == .forceQuit { return [.quit] }
         if action == .toggleHelp || action == .closeOverlay {
             state.showsHelp = action == .toggleHelp ? !state.showsHelp : false
             return [.render]
         }
-        return state.screen == .generate ? generateAction(action, &state) : setupAction(action, &state)
+        switch state.screen {
+        case .setup: return setupAction(action, &state)
+        case .generate: return generateAction(action, &state)
+        case .programs: return programsKey(key, &state)
+        case .results: return resultsKey(key, &state)
+        }
     default:
         return engineMessage(message, &state)
     }
@@ -102,6 +111,20 @@ private func setupAction(_ action: Action, _ state: inout AppState) -> [Effect] 
     case .resetTexts:
         state.refreshTexts()
         state.status = "mission and query reset to the template's"
+    case .openPrograms, .label:
+        return openScreen(action, &state)
+    case .fetchDataset:
+        guard let dataset = state.dataset, !dataset.isPresent else {
+            state.status = "\(state.dataset?.name ?? "the dataset") is already on disk"
+            return [.render]
+        }
+        guard state.fetch == nil else {
+            state.status = "a download is already running"
+            return [.render]
+        }
+        state.fetch = (dataset.name, "", 0, nil)
+        state.status = "fetching \(dataset.name)…"
+        return [.fetchDataset(dataset.name), .render]
     case .generate:
         if let blocker = state.generationBlocker {
             state.status = blocker
@@ -174,6 +197,8 @@ private func generateAction(_ action: Action, _ state: inout AppState) -> [Effec
             return [.render]
         }
         return [.editProgram(id: view.id)]
+    case .openPrograms, .label:
+        return openScreen(action, &state)
     case .switchPane:
         view.focusesCode.toggle()
     case .scrollUp, .scrollDown, .followTail:
@@ -253,7 +278,7 @@ private func engineMessage(_ message: AppMessage, _ state: inout AppState) -> [E
         state.generation?.extractionError = nil
         state.status = smoke.map { "edited; smoke test: \($0.summary)" } ?? "edited"
     default:
-        return []
+        return otherEngineMessage(message, &state)
     }
     state.statusIsError = false
     return [.render]
@@ -269,4 +294,119 @@ private func continueBatch(_ state: inout AppState, discarding id: Int?) -> [Eff
         return discard + [.render]
     }
     return discard + startGeneration(&state, remaining: view.remaining - 1, saved: saved, batch: true)
+}
+
+/// Opens the programs browser or starts a labeling run on the selected dataset, remembering where
+/// esc goes back to.
+private func openScreen(_ action: Action, _ state: inout AppState) -> [Effect] {
+    if state.screen == .setup || state.screen == .generate { state.previousScreen = state.screen }
+    if action == .openPrograms {
+        state.status = "loading the programs…"
+        return [.openPrograms, .render]
+    }
+    guard let dataset = state.dataset, dataset.isPresent else {
+        state.status = "choose a dataset that is on disk first"
+        state.statusIsError = true
+        return [.render]
+    }
+    if state.results?.isRunning == true {
+        state.screen = .results
+        return [.render]
+    }
+    state.results = ResultsView(dataset: dataset.name)
+    state.screen = .results
+    return [.startLabeling(dataset: dataset.name), .render]
+}
+
+/// Keys of the programs browser: what it asks for becomes an effect.
+private func programsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    guard var browser = state.programs else {
+        state.screen = state.previousScreen
+        return [.render]
+    }
+    let request = browser.handle(key)
+    state.programs = browser
+    switch request {
+    case nil: return [.render]
+    case .close?:
+        state.screen = state.previousScreen
+        return [.render]
+    case let request?:
+        return [.programs(request), .render]
+    }
+}
+
+/// Keys of the labeling and results screen.
+private func resultsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    guard var view = state.results else {
+        state.screen = state.previousScreen
+        return [.render]
+    }
+    let request = view.handle(key)
+    state.results = view
+    switch request {
+    case nil: return [.render]
+    case .cancel?: return [.cancelLabeling, .render]
+    case .close?:
+        state.screen = state.previousScreen
+        return [.render]
+    case .rerun?:
+        view.restart()
+        state.results = view
+        return [.startLabeling(dataset: view.dataset), .render]
+    case .loadPastResults?: return [.loadPastResults, .render]
+    case .openLog(let url)?: return [.showFile(url), .render]
+    }
+}
+
+/// News of the browser, the labeling run and downloads.
+func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effect] {
+    switch message {
+    case .programsLoaded(var browser, let status):
+        browser.resize(width: state.width, height: state.height)
+        if let status { browser.status = status }
+        state.programs = browser
+        if state.screen != .programs, status == nil { state.screen = .programs }
+        state.status = ""
+    case .programsFailed(let reason):
+        if state.screen == .programs, var browser = state.programs {
+            browser.status = reason
+            state.programs = browser
+        } else {
+            state.status = reason
+            state.statusIsError = true
+        }
+    case .labelingProgress(let progress):
+        state.results?.apply(progress)
+    case .labelingFinished(let outcome):
+        state.results?.finish(outcome)
+    case .labelingFailed(let reason):
+        state.results?.fail(reason)
+    case .labelingCancelled:
+        state.results?.cancelled()
+    case .pastResults(let rows):
+        state.results?.showPastResults(rows)
+    case .pastResultsFailed(let reason):
+        state.results?.pastResultsFailed(reason)
+    case .fetchProgress(let dataset, let progress):
+        state.fetch = (dataset, progress.file, progress.received, progress.expected)
+    case .fetchFinished(let dataset, let options, let error):
+        state.fetch = nil
+        if let options {
+            let keep = (state.selection, state.mission, state.query)
+            state.options = options
+            state.selection = keep.0
+            state.mission = keep.1
+            state.query = keep.2
+            state.status = "\(dataset) is on disk now"
+        } else {
+            state.status = "fetching \(dataset) failed: \(error ?? "unknown error")"
+            state.statusIsError = true
+            return [.render]
+        }
+    default:
+        return []
+    }
+    state.statusIsError = false
+    return [.render]
 }

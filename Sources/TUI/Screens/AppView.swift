@@ -10,6 +10,10 @@ public enum AppView {
         switch state.screen {
         case .setup: SetupScreen.draw(state, into: &buffer, in: area)
         case .generate: GenerateScreen.draw(state, into: &buffer, in: area)
+        case .programs:
+            if let browser = state.programs { buffer = browser.render(width: state.width, height: state.height) }
+        case .results:
+            if let view = state.results { ResultsScreen.draw(view, into: &buffer, in: area, tick: state.tick) }
         }
         if var editing = state.editing { Chrome.drawEditor(&editing, into: &buffer, in: area) }
         if state.showsHelp { Chrome.drawHelp(state.scope, into: &buffer, in: area) }
@@ -24,6 +28,8 @@ extension AppState {
         switch screen {
         case .setup: return .setup
         case .generate: return .generate
+        case .programs: return .programs
+        case .results: return .results
         }
     }
 }

@@ -59,15 +59,4 @@ public enum Chrome {
         let help = (oneLine ? "enter/" : "") + KeyBindings.helpBar(for: .editor, bindings: KeyBindings.editor)
         buffer.put(help, x: inner.x + 1, y: inner.maxY - 1, role: .muted, maxWidth: inner.width - 2)
     }
-
-    /// Dollars to four decimal places, rounded up so a small spend never shows as $0.0000.
-    public static func dollars(_ amount: Decimal) -> String {
-        var value = amount
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 4, .up)
-        let text = "\(rounded)"
-        guard let dot = text.firstIndex(of: ".") else { return "$\(text).0000" }
-        let decimals = text.distance(from: dot, to: text.endIndex) - 1
-        return "$" + text + String(repeating: "0", count: max(0, 4 - decimals))
-    }
 }

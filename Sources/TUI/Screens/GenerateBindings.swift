@@ -27,6 +27,8 @@ extension KeyBindings {
         KeyBinding(keys: [.char("r")], scope: .generate, action: .regenerate, shortHelp: "regenerate", longHelp: "Write another program with the same choices (an unsaved one is discarded).", showsInBar: true),
         KeyBinding(keys: [.char("n")], scope: .generate, action: .generateMore, shortHelp: "5 more", longHelp: "Write five more programs, saving each one that loads.", showsInBar: true),
         KeyBinding(keys: [.char("e")], scope: .generate, action: .editProgram, shortHelp: "edit", longHelp: "Edit the program in $EDITOR before saving; it is smoke-tested again.", showsInBar: true),
+        KeyBinding(keys: [.char("p")], scope: .generate, action: .openPrograms, shortHelp: "programs", longHelp: "Browse the saved programs with their cost.", showsInBar: false),
+        KeyBinding(keys: [.char("l")], scope: .generate, action: .label, shortHelp: "label", longHelp: "Run the label and end models on the dataset's enabled programs.", showsInBar: true),
         KeyBinding(keys: [.tab], scope: .generate, action: .switchPane, shortHelp: "pane", longHelp: "Switch which stream pane pgup/pgdn scroll.", showsInBar: false),
         KeyBinding(keys: [.pageUp, .char("k"), .up], scope: .generate, action: .scrollUp, shortHelp: "scroll up", longHelp: "Scroll the focused stream pane up (it stops following the stream).", showsInBar: false),
         KeyBinding(keys: [.pageDown, .char("j"), .down], scope: .generate, action: .scrollDown, shortHelp: "scroll down", longHelp: "Scroll the focused stream pane down.", showsInBar: false),

@@ -76,14 +76,14 @@ public enum GenerateScreen {
     static func stageStats(_ pane: GenerationView.StagePane) -> String {
         let estimated = pane.usage.estimated ? " (est.)" : ""
         let cut = pane.finishReason == "length" || pane.finishReason == "max_tokens" ? " · cut at the output cap" : ""
-        return "\(Chrome.dollars(pane.cost)) · \(pane.usage.inputTokens) in / \(pane.usage.outputTokens) out tokens\(estimated)\(cut)"
+        return "\(Money.text(pane.cost)) · \(pane.usage.inputTokens) in / \(pane.usage.outputTokens) out tokens\(estimated)\(cut)"
     }
 
     static func drawKnowledge(_ state: AppState, _ view: GenerationView, into buffer: inout CellBuffer, in rect: Rect) {
         let stages = view.knowledgeStages
         let focused = !view.focusesCode
         let title = stages.count > 1
-            ? "\(stages.count) knowledge calls · \(Chrome.dollars(stages.reduce(Decimal(0)) { $0 + $1.cost }))"
+            ? "\(stages.count) knowledge calls · \(Money.text(stages.reduce(Decimal(0)) { $0 + $1.cost }))"
             : stageTitle(stages.last, name: "Heuristics", tick: state.tick)
         buffer.box(rect, title: title, style: focused ? Style(.borderFocused, bold: true) : Style(.border))
         let inner = rect.inset(1)
@@ -98,7 +98,7 @@ public enum GenerateScreen {
             }
             lines.append((stageStats(pane), Style(.cost)))
             if let retry = pane.retry { lines.append((retry, Style(.warning))) }
-            lines += TextWrap.lines(pane.text, width: inner.width).map { ($0, Style(.text)) }
+            lines += WrappedText.wrap(pane.text, width: inner.width).map { ($0, Style(.text)) }
         }
         view.knowledgeViewport.draw(lines, into: &buffer, in: inner)
     }
@@ -111,8 +111,8 @@ public enum GenerateScreen {
         var lines: [(text: String, style: Style)] = []
         switch view.phase {
         case .failed(let message, let advice):
-            lines = TextWrap.lines("✗ \(message)", width: inner.width).map { ($0, Style(.error, bold: true)) }
-            lines += TextWrap.lines("what to do: \(advice)", width: inner.width).map { ($0, Style(.warning)) }
+            lines = WrappedText.wrap("✗ \(message)", width: inner.width).map { ($0, Style(.error, bold: true)) }
+            lines += WrappedText.wrap("what to do: \(advice)", width: inner.width).map { ($0, Style(.warning)) }
             lines.append(("", Style(.text)))
             lines.append(("r tries again · esc goes back to setup", Style(.muted)))
         case .cancelled:
@@ -124,7 +124,7 @@ public enum GenerateScreen {
                 lines += codeLines(code, width: inner.width)
             } else if let pane {
                 if let retry = pane.retry { lines.append((retry, Style(.warning))) }
-                lines += TextWrap.lines(pane.text, width: inner.width).map { ($0, Style(.text)) }
+                lines += WrappedText.wrap(pane.text, width: inner.width).map { ($0, Style(.text)) }
             } else {
                 lines = [(view.phase == .preparing ? (view.preparation.last ?? "preparing…") : "waiting for the code stage…", Style(.muted))]
             }
@@ -149,10 +149,10 @@ public enum GenerateScreen {
         var x = buffer.put(" Program: ", x: rect.x, y: rect.y, role: .text, bold: true)
         let estimated = view.isEstimated ? " (est.)" : ""
         x = buffer.put("\(view.inputTokens) in / \(view.outputTokens) out\(estimated) ", x: x, y: rect.y, role: .text)
-        x = buffer.put(Chrome.dollars(view.programCost), x: x, y: rect.y, role: .cost, bold: true)
+        x = buffer.put(Money.text(view.programCost), x: x, y: rect.y, role: .cost, bold: true)
         x = buffer.put("  Session: ", x: x, y: rect.y, role: .text, bold: true)
         let live = view.isBusy ? view.programCost : 0
-        x = buffer.put(Chrome.dollars(state.sessionSpend + live), x: x, y: rect.y, role: .cost)
+        x = buffer.put(Money.text(state.sessionSpend + live), x: x, y: rect.y, role: .cost)
         x = buffer.put(", \(state.sessionSaved) saved", x: x, y: rect.y, role: .text)
         if let url = view.savedURL {
             buffer.put("  ✓ \(url.lastPathComponent)", x: x, y: rect.y, role: .success, maxWidth: rect.maxX - x)
@@ -165,7 +165,7 @@ public enum GenerateScreen {
         let numbered = code.split(separator: "\n", omittingEmptySubsequences: false)
         let gutter = String(numbered.count).count + 1
         for (number, line) in numbered.enumerated() {
-            for (part, piece) in TextWrap.lines(String(line), width: max(1, width - gutter)).enumerated() {
+            for (part, piece) in WrappedText.wrap(String(line), width: max(1, width - gutter)).enumerated() {
                 let prefix = part == 0 ? DisplayWidth.pad(String(number + 1), to: gutter - 1) + " " : String(repeating: " ", count: gutter)
                 lines.append((prefix + piece, Style(.text)))
             }

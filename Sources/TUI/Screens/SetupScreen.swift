@@ -22,13 +22,20 @@ public enum SetupScreen {
         modelPane(state, .knowledgeModel, width: bottom[1].width - 4).draw(into: &buffer, in: bottom[1])
         drawTexts(state, into: &buffer, in: parts[3])
         drawSummary(state, into: &buffer, in: parts[4])
-        Chrome.drawStatus(state, into: &buffer, in: parts[5])
+        if let fetch = state.fetch {
+            // Bytes in KB so the count stays short; without a size from the server the bar sweeps.
+            let bar = ProgressBar(label: "fetching \(fetch.dataset)/\(fetch.file)", done: Int(fetch.received / 1024),
+                                  total: fetch.expected.map { Int($0 / 1024) }, count: .percent, labelWidth: 28)
+            bar.draw(into: &buffer, in: Rect(x: parts[5].x + 1, y: parts[5].y, width: parts[5].width - 2, height: 1), tick: state.tick)
+        } else {
+            Chrome.drawStatus(state, into: &buffer, in: parts[5])
+        }
         Chrome.drawHelpBar(state.showsHelp ? .helpOverlay : .setup, into: &buffer, in: parts[6])
     }
 
     static func datasetPane(_ state: AppState) -> ListPane {
         let rows = state.options.datasets.map { row -> (String, StyleRole) in
-            row.isPresent ? ("\(row.name)  \(row.sizeText ?? "")", .text) : ("\(row.name)  absent — fetch", .warning)
+            row.isPresent ? ("\(row.name)  \(row.sizeText ?? "")", .text) : ("\(row.name)  absent — f fetches", .warning)
         }
         return ListPane(title: Pane.dataset.title, rows: rows.map { ($0.0, $0.1) }, selected: state.selected(.dataset),
                         isFocused: state.focus == .dataset, isDimmed: false)
@@ -90,7 +97,7 @@ public enum SetupScreen {
     static func drawSummary(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
         var x = buffer.put("Worst case per program: ", x: rect.x + 1, y: rect.y, role: .text)
         if let cost = state.worstCaseCost {
-            x = buffer.put(Chrome.dollars(cost), x: x, y: rect.y, role: .cost, bold: true)
+            x = buffer.put(Money.text(cost), x: x, y: rect.y, role: .cost, bold: true)
         } else {
             x = buffer.put("—", x: x, y: rect.y, role: .muted)
         }

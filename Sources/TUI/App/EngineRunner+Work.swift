@@ -1,0 +1,118 @@
+import Engine
+import Foundation
+
+/// The runner's work for the programs browser, the labeling run and dataset downloads.
+extension EngineRunner {
+    /// Reads the programs and the ledger's run summaries into a browser.
+    func loadPrograms(status: String?) {
+        do {
+            let ledger = try? Ledger(path: Ledger.defaultPath(appHome: paths.appHome))
+            try FileManager.default.createDirectory(at: paths.lfDir, withIntermediateDirectories: true)
+            post(.programsLoaded(try ProgramsBrowser.load(root: paths.lfDir, ledger: ledger), status: status))
+        } catch {
+            post(.programsFailed("cannot read the programs: \(error)"))
+        }
+    }
+
+    /// What the browser asked for, except the editor (the loop owns the terminal for that).
+    func carryOut(_ request: ProgramsRequest) {
+        let root = paths.lfDir
+        do {
+            switch request {
+            case .delete(let url):
+                try ProgramsActions.delete(url, root: root)
+                loadPrograms(status: "deleted \(url.lastPathComponent)")
+            case .setEnabled(let url, let enabled):
+                try ProgramsActions.setEnabled(url, enabled, root: root)
+                loadPrograms(status: "\(url.lastPathComponent) \(enabled ? "enabled" : "disabled") for labeling")
+            case .testOnValid(let program):
+                let task = Task { [self] in
+                    do {
+                        guard let name = ProgramsActions.datasetName(of: program, root: root) else {
+                            throw TUIError(description: "cannot tell which dataset \(program.name) belongs to")
+                        }
+                        let data = try DatasetCatalog(config: config, paths: paths).load(name)
+                        let result = try await ProgramsActions.testOnValid(program, dataset: data, settings: config.sandbox, root: root)
+                        loadPrograms(status: "\(program.name): \(result.summary)")
+                    } catch {
+                        post(.programsFailed("\(program.name): \(error)"))
+                    }
+                    held.withLock { $0.testing = nil }
+                }
+                held.withLock { $0.testing = task }
+            case .copyPath(let url):
+                let copy = ProgramsActions.copyPath(url)
+                // OSC 52: the terminal (and tmux with set-clipboard) puts the text on the clipboard.
+                FileHandle.standardOutput.write(Data(copy.escape.utf8))
+                loadPrograms(status: copy.status)
+            case .openInEditor, .close:
+                break
+            }
+        } catch {
+            post(.programsFailed("\(error)"))
+        }
+    }
+
+    /// Applies the dataset's enabled programs and runs the label and end models, with progress.
+    func startLabeling(dataset name: String, state: AppState) {
+        let codeModel = state.codeModel?.spec
+        let task = Task { [self] in
+            do {
+                let data = try DatasetCatalog(config: config, paths: paths).load(name)
+                let folder = paths.lfDir.appendingPathComponent(name)
+                let programs = FileManager.default.fileExists(atPath: folder.path)
+                    ? try ProgramStates.load(root: paths.lfDir).enabledPrograms(under: folder) : []
+                guard !programs.isEmpty else {
+                    throw TUIError(description: "\(name) has no enabled programs yet: generate some (enter in setup) or enable them in the browser (p)")
+                }
+                var job = LabelingJob(dataset: data, votes: .programs(programs), sandbox: config.sandbox, experimentLogFolder: paths.expLogDir)
+                job.featureCacheFolder = paths.appHome.appendingPathComponent("caches/features")
+                // Compare with prompting the chosen code model, or the paper's annotator when it is free.
+                let priced = codeModel.flatMap { $0.outputPerMTok > 0 ? $0 : nil }
+                job.promptingModel = priced ?? config.model(id: PromptingEstimate.defaultModelID)
+                job.promptTemplate = DatasetCatalog(config: config, paths: paths).entry(named: name)
+                    .flatMap { try? PromptTemplates.bundled().template(for: $0) }
+                if programs.count < 3 { job.labelModels.removeAll { $0 == "fs" } }
+                let outcome = try await job.run { self.post(.labelingProgress($0)) }
+                post(.labelingFinished(outcome))
+            } catch is CancellationError {
+                post(.labelingCancelled)
+            } catch {
+                post(Task.isCancelled ? .labelingCancelled : .labelingFailed("\(error)"))
+            }
+            held.withLock { $0.labeling = nil }
+        }
+        held.withLock { held in
+            held.labeling?.cancel()
+            held.labeling = task
+        }
+    }
+
+    func loadPastResults() {
+        do {
+            post(.pastResults(try PastResults.read(ExperimentLog(folder: paths.expLogDir).resultsFile)))
+        } catch {
+            post(.pastResultsFailed("\(error)"))
+        }
+    }
+
+    /// Downloads a named dataset from the mirror with progress; on success the setup options are read again.
+    func fetch(_ name: String) {
+        let task = Task { [self] in
+            do {
+                guard let spec = config.dataset(named: name) else {
+                    throw TUIError(description: "unknown dataset \(name)")
+                }
+                let fetcher = try DatasetFetcher.mirror(config: config)
+                _ = try await fetcher.fetch(spec, into: paths.dataDir) { progress in
+                    self.post(.fetchProgress(dataset: name, progress))
+                }
+                post(.fetchFinished(dataset: name, options: try SetupOptions.load(config: config, paths: paths, keys: keys), error: nil))
+            } catch {
+                post(.fetchFinished(dataset: name, options: nil, error: "\(error)"))
+            }
+            held.withLock { $0.fetching = nil }
+        }
+        held.withLock { $0.fetching = task }
+    }
+}
