@@ -42,6 +42,34 @@ public enum TUIApp {
         loop(state: AppState(options: options, width: size.width, height: size.height), backend: backend, runner: runner)
     }
 
+    /// `run` on a thread of its own: the loop blocks while it waits for keys, and must not hold a
+    /// thread of Swift's cooperative pool, which the engine's tasks need (on a one-core machine
+    /// they would otherwise never run).
+    public static func runOnOwnThread(config: AppConfig, paths: AppPaths) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            let thread = Thread {
+                do {
+                    try run(config: config, paths: paths)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.name = "alchemist-ui"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    /// `loop` on a thread of its own (see `runOnOwnThread`), for tests and embedders.
+    public static func loopOnOwnThread(state: AppState, backend: some TerminalBackend & Sendable, runner: EngineRunner? = nil) async -> AppState {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: loop(state: state, backend: backend, runner: runner)) }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
     /// themes/default.json beside config.json, else the built-in default.
     static func loadTheme(config: AppConfig) throws -> Theme {
         let file = config.sourceFile.deletingLastPathComponent().appendingPathComponent("themes/default.json")

@@ -14,7 +14,7 @@ struct TUICommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingBadInput {
             let (config, paths) = try common.load()
-            try TUIApp.run(config: config, paths: paths)
+            try await TUIApp.runOnOwnThread(config: config, paths: paths)
         }
     }
 }

@@ -26,7 +26,7 @@ import TestSupport
         return Setup(home: home, config: config, paths: paths, runner: EngineRunner(config: config, paths: paths, keys: keys), state: state)
     }
 
-    @Test func offlineTheBuiltinSynthesizerStreamsBothStagesAndTheProgramIsSaved() throws {
+    @Test func offlineTheBuiltinSynthesizerStreamsBothStagesAndTheProgramIsSaved() async throws {
         let setup = try offline()
         defer { try? FileManager.default.removeItem(at: setup.home) }
         #expect(setup.state.codeModel?.spec.id == "builtin")
@@ -38,7 +38,7 @@ import TestSupport
             .key(.char("s")),
             .waitFor("✓ LF1.py"),
         ])
-        let final = TUIApp.loop(state: setup.state, backend: backend, runner: setup.runner)
+        let final = await TUIApp.loopOnOwnThread(state: setup.state, backend: backend, runner: setup.runner)
         setup.runner.shutdown()
         #expect(backend.timedOut == nil, "waited in vain for \(backend.timedOut ?? "")")
         // Text arrived in pieces: some frame shows the heuristics stage still running with part of its text.
@@ -57,7 +57,7 @@ import TestSupport
         #expect(try ledger.calls().map(\.stage) == ["knowledge", "code"])
     }
 
-    @Test func escCancelsTheCallInFlightAndNothingIsSaved() throws {
+    @Test func escCancelsTheCallInFlightAndNothingIsSaved() async throws {
         let setup = try offline()
         defer { try? FileManager.default.removeItem(at: setup.home) }
         let backend = TestBackend(width: 100, height: 30, script: [
@@ -66,14 +66,14 @@ import TestSupport
             .key(.escape),
             .waitFor("cancelled: nothing was saved"),
         ])
-        let final = TUIApp.loop(state: setup.state, backend: backend, runner: setup.runner)
+        let final = await TUIApp.loopOnOwnThread(state: setup.state, backend: backend, runner: setup.runner)
         setup.runner.shutdown()
         #expect(backend.timedOut == nil, "waited in vain for \(backend.timedOut ?? "")")
         #expect(final.generation?.phase == .cancelled)
         #expect((try? ProgramStore.programs(under: setup.paths.lfDir))?.isEmpty ?? true)
     }
 
-    @Test func generateMoreSavesEveryProgramThatLoadsAndTheyDiffer() throws {
+    @Test func generateMoreSavesEveryProgramThatLoadsAndTheyDiffer() async throws {
         let setup = try offline()
         defer { try? FileManager.default.removeItem(at: setup.home) }
         var state = setup.state
@@ -82,7 +82,7 @@ import TestSupport
             .key(.enter), .waitFor("Smoke test: valid"), .key(.char("n")),
             .waitFor("batch done", seconds: 60),
         ])
-        let final = TUIApp.loop(state: state, backend: backend, runner: setup.runner)
+        let final = await TUIApp.loopOnOwnThread(state: state, backend: backend, runner: setup.runner)
         setup.runner.shutdown()
         #expect(backend.timedOut == nil, "waited in vain for \(backend.timedOut ?? "")")
         let saved = try ProgramStore.programs(under: setup.paths.lfDir)
@@ -92,5 +92,37 @@ import TestSupport
         #expect(Set(saved.map(\.code)).count == saved.count)
         let ledger = try Ledger(path: Ledger.defaultPath(appHome: setup.paths.appHome))
         #expect(try ledger.calls().filter { $0.status == .discarded }.count == 2)  // the first program's two calls
+    }
+}
+
+/// Alchemist with RAG in the TUI: the retrieved passages get their own pane, each extract call
+/// and the knowledge call stream in the knowledge pane, the code stage in the program pane.
+@Suite(.serialized) struct RAGGenerateFlowTests {
+    @Test func retrievedPassagesShowAndEveryCallStreams() async throws {
+        let setup = try GenerateFlowTests().offline(width: 120, height: 40)
+        defer { try? FileManager.default.removeItem(at: setup.home) }
+        let docs = setup.home.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        try "Urgent tickets mention outages, servers that are down, and words like asap or immediately.\n\nRoutine tickets ask for a password reset, a new keyboard, or thank the team."
+            .write(to: docs.appendingPathComponent("guide.txt"), atomically: true, encoding: .utf8)
+        try "Escalate when production is down or customers cannot log in.".write(to: docs.appendingPathComponent("escalation.md"), atomically: true, encoding: .utf8)
+        var state = setup.state
+        state.selection[.mode] = state.options.modes.firstIndex { $0.id == "alchemist-rag" }
+        state.knowledgePath = docs.path
+        let backend = TestBackend(width: 120, height: 40, script: [
+            .key(.enter),
+            .waitFor("Retrieved passages"),
+            .waitFor("Smoke test: valid", seconds: 60),
+        ])
+        let final = await TUIApp.loopOnOwnThread(state: state, backend: backend, runner: setup.runner)
+        setup.runner.shutdown()
+        #expect(backend.timedOut == nil, "waited in vain for \(backend.timedOut ?? "")")
+        let last = try #require(backend.frames.last).text
+        #expect(last.contains("guide.txt"))
+        #expect(last.contains("knowledge calls"))  // several calls: extracts, then the combining one
+        let stages = final.generation?.stages.map(\.stage) ?? []
+        #expect(stages.first == .extract)
+        #expect(stages.suffix(2) == [.knowledge, .code])
+        #expect(final.generation?.passages.isEmpty == false)
     }
 }

@@ -54,6 +54,8 @@ public struct GenerationView: Sendable {
     /// Scroll state of the two stream panes (knowledge side, code side).
     public var knowledgeViewport = Viewport()
     public var codeViewport = Viewport()
+    /// First line shown of the finished program.
+    public var codeScroll = 0
     /// Which pane pgup/pgdn scroll: false the knowledge side, true the code side.
     public var focusesCode = true
 

@@ -210,7 +210,16 @@ private func generateAction(_ action: Action, _ state: inout AppState) -> [Effec
             default: viewport.follow()
             }
         }
-        if view.focusesCode { scroll(&view.codeViewport) } else { scroll(&view.knowledgeViewport) }
+        if view.focusesCode, view.code != nil, !view.isBusy {
+            // The finished program scrolls from its first line (CodeView keeps the page filled).
+            let lines = view.code.map { $0.split(separator: "\n", omittingEmptySubsequences: false).count } ?? 0
+            let step = action == .scrollUp ? -page : action == .scrollDown ? page : -view.codeScroll
+            view.codeScroll = min(max(0, view.codeScroll + step), max(0, lines - 1))
+        } else if view.focusesCode {
+            scroll(&view.codeViewport)
+        } else {
+            scroll(&view.knowledgeViewport)
+        }
     default:
         return []
     }
@@ -231,10 +240,6 @@ private func engineMessage(_ message: AppMessage, _ state: inout AppState) -> [E
     case .generationFinished(let id, let program):
         guard current(id), var view = state.generation else { return [] }
         view.finish(program)
-        if let code = view.code {
-            let size = GenerateScreen.programLines(state, code: code)
-            view.codeViewport.showTop(count: size.count, height: size.height)
-        }
         state.sessionSpend += program.cost
         state.generation = view
         if view.inBatch {
@@ -276,6 +281,7 @@ private func engineMessage(_ message: AppMessage, _ state: inout AppState) -> [E
         state.generation?.code = code
         state.generation?.smokeTest = smoke
         state.generation?.extractionError = nil
+        state.generation?.codeScroll = 0
         state.status = smoke.map { "edited; smoke test: \($0.summary)" } ?? "edited"
     default:
         return otherEngineMessage(message, &state)

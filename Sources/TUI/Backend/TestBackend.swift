@@ -1,7 +1,8 @@
 import Foundation
 
 /// A backend for tests: keeps every frame and plays back a script of keys and waits.
-public final class TestBackend: TerminalBackend {
+/// Used from one thread at a time (the loop's), so it is marked Sendable to be handed to it.
+public final class TestBackend: TerminalBackend, @unchecked Sendable {
     /// One shown frame: its text rows and the role of every cell.
     public struct Frame: Sendable, Equatable {
         public var buffer: CellBuffer

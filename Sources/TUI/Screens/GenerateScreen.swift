@@ -24,13 +24,6 @@ public enum GenerateScreen {
                       totals: parts[4], status: parts[5], help: parts[6])
     }
 
-    /// Lines of the finished program in the code pane at the state's size, and the pane's height:
-    /// what the update needs to show the program from its first line.
-    static func programLines(_ state: AppState, code: String) -> (count: Int, height: Int) {
-        let inner = layout(state, in: Rect(x: 0, y: 0, width: state.width, height: state.height)).code.inset(1)
-        return (codeLines(code, width: inner.width).count + 1, inner.height)
-    }
-
     public static func draw(_ state: AppState, into buffer: inout CellBuffer, in area: Rect) {
         guard let view = state.generation else { return }
         let parts = layout(state, in: area)
@@ -121,7 +114,12 @@ public enum GenerateScreen {
         default:
             if let pane { lines.append((stageStats(pane), Style(.cost))) }
             if let code = view.code, !view.isBusy {
-                lines += codeLines(code, width: inner.width)
+                // The finished program: highlighted, from its first line, scrolled by the keys.
+                if let stats = lines.first { buffer.put(stats.text, x: inner.x, y: inner.y, style: stats.style, maxWidth: inner.width) }
+                var codeView = CodeView(source: code)
+                codeView.scroll(by: view.codeScroll, height: inner.height - 1)
+                codeView.draw(into: &buffer, in: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1))
+                return
             } else if let pane {
                 if let retry = pane.retry { lines.append((retry, Style(.warning))) }
                 lines += WrappedText.wrap(pane.text, width: inner.width).map { ($0, Style(.text)) }
@@ -157,19 +155,5 @@ public enum GenerateScreen {
         if let url = view.savedURL {
             buffer.put("  ✓ \(url.lastPathComponent)", x: x, y: rect.y, role: .success, maxWidth: rect.maxX - x)
         }
-    }
-
-    /// The program with line numbers (wrapped lines get none).
-    static func codeLines(_ code: String, width: Int) -> [(text: String, style: Style)] {
-        var lines: [(text: String, style: Style)] = []
-        let numbered = code.split(separator: "\n", omittingEmptySubsequences: false)
-        let gutter = String(numbered.count).count + 1
-        for (number, line) in numbered.enumerated() {
-            for (part, piece) in WrappedText.wrap(String(line), width: max(1, width - gutter)).enumerated() {
-                let prefix = part == 0 ? DisplayWidth.pad(String(number + 1), to: gutter - 1) + " " : String(repeating: " ", count: gutter)
-                lines.append((prefix + piece, Style(.text)))
-            }
-        }
-        return lines
     }
 }

@@ -12,15 +12,6 @@ public struct Viewport: Sendable, Equatable {
     public mutating func scrollDown(_ lines: Int) { linesFromEnd = max(0, linesFromEnd - max(0, lines)) }
     public mutating func follow() { linesFromEnd = 0 }
 
-    /// Shows the first line of a text of `count` lines in a window of `height` rows.
-    public mutating func showTop(count: Int, height: Int) { linesFromEnd = max(0, count - height) }
-
-    /// Scrolls down, never past the top position of a text of `count` lines (so a later scroll
-    /// up moves at once).
-    public mutating func scrollDown(_ lines: Int, count: Int, height: Int) {
-        linesFromEnd = max(0, min(linesFromEnd, max(0, count - height)) - max(0, lines))
-    }
-
     /// The lines shown in a window of `height` rows, and the first one's index. Keeps the offset
     /// within the text.
     public func visible(_ lines: [String], height: Int) -> (lines: ArraySlice<String>, first: Int) {
