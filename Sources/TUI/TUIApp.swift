@@ -18,11 +18,12 @@ public enum TUIApp {
 
     /// Runs the TUI on this terminal until the user quits. Restores the terminal on every exit
     /// path, including SIGINT, SIGTERM and SIGHUP.
-    public static func run(config: AppConfig, paths: AppPaths, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public static func run(config: AppConfig, paths: AppPaths, themeFlags: ThemeFlags = ThemeFlags(),
+                           environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(0) != 0, isatty(1) != 0 else { throw TUIError(description: "tui needs a terminal (stdin and stdout must be a TTY)") }
         let keys = APIKeys()
         let options = try SetupOptions.load(config: config, paths: paths, keys: keys)
-        let theme = Theme.resolved(try loadTheme(config: config), environment: environment)
+        let theme = try loadTheme(config: config, paths: paths, flags: themeFlags, environment: environment)
         let backend = NcursesBackend(theme: theme)
         let runner = EngineRunner(config: config, paths: paths, keys: keys)
         let signals = [SIGINT, SIGTERM, SIGHUP].map { number -> DispatchSourceSignal in
@@ -42,11 +43,10 @@ public enum TUIApp {
         loop(state: AppState(options: options, width: size.width, height: size.height), backend: backend, runner: runner)
     }
 
-    /// themes/default.json beside config.json, else the built-in default.
-    static func loadTheme(config: AppConfig) throws -> Theme {
-        let file = config.sourceFile.deletingLastPathComponent().appendingPathComponent("themes/default.json")
-        guard FileManager.default.fileExists(atPath: file.path) else { return .builtIn }
-        return try Theme.load(from: file)
+    /// `--theme`, else the pick remembered in settings.json, else `default` (themes/ beside config.json
+    /// or `<app home>/themes`); without colours under `--no-color` or NO_COLOR.
+    static func loadTheme(config: AppConfig, paths: AppPaths, flags: ThemeFlags, environment: [String: String]) throws -> Theme {
+        try ThemeSelection.resolve(config: config, paths: paths, flags: flags, environment: environment)
     }
 
     /// Reads keys and engine messages, updates the state, carries out effects, and draws when
