@@ -52,7 +52,7 @@ public struct KeyBinding: Sendable, Hashable {
 
 public enum KeyBindings {
     /// Every binding of the TUI: the core ones, then each screen's.
-    public static let all: [KeyBinding] = core + editor + generate + programs + results
+    public static let all: [KeyBinding] = core + editor + generate + programs + results + settings
 
     /// Quitting, help and the setup screen.
     static let core: [KeyBinding] = [

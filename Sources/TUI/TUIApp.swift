@@ -18,11 +18,13 @@ public enum TUIApp {
 
     /// Runs the TUI on this terminal until the user quits. Restores the terminal on every exit
     /// path, including SIGINT, SIGTERM and SIGHUP.
-    public static func run(config: AppConfig, paths: AppPaths, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public static func run(config: AppConfig, paths: AppPaths, themeFlags: ThemeFlags = ThemeFlags(),
+                           environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        // The theme first, so a wrong --theme is reported even without a terminal.
+        let theme = try loadTheme(config: config, paths: paths, flags: themeFlags, environment: environment)
         guard isatty(0) != 0, isatty(1) != 0 else { throw TUIError(description: "tui needs a terminal (stdin and stdout must be a TTY)") }
         let keys = APIKeys()
         let options = try SetupOptions.load(config: config, paths: paths, keys: keys)
-        let theme = Theme.resolved(try loadTheme(config: config), environment: environment)
         let backend = NcursesBackend(theme: theme)
         let runner = EngineRunner(config: config, paths: paths, keys: keys)
         let signals = [SIGINT, SIGTERM, SIGHUP].map { number -> DispatchSourceSignal in
@@ -39,17 +41,20 @@ public enum TUIApp {
             runner.shutdown()
         }
         let size = backend.size()
-        loop(state: AppState(options: options, width: size.width, height: size.height), backend: backend, runner: runner)
+        var state = AppState(options: options, width: size.width, height: size.height)
+        state.theme = theme
+        state.colorPolicy = ColorPolicy(noColorFlag: themeFlags.noColor, environment: environment)
+        loop(state: state, backend: backend, runner: runner)
     }
 
     /// `run` on a thread of its own: the loop blocks while it waits for keys, and must not hold a
     /// thread of Swift's cooperative pool, which the engine's tasks need (on a one-core machine
     /// they would otherwise never run).
-    public static func runOnOwnThread(config: AppConfig, paths: AppPaths) async throws {
+    public static func runOnOwnThread(config: AppConfig, paths: AppPaths, themeFlags: ThemeFlags = ThemeFlags()) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             let thread = Thread {
                 do {
-                    try run(config: config, paths: paths)
+                    try run(config: config, paths: paths, themeFlags: themeFlags)
                     continuation.resume()
                 } catch {
                     continuation.resume(throwing: error)
@@ -70,11 +75,10 @@ public enum TUIApp {
         }
     }
 
-    /// themes/default.json beside config.json, else the built-in default.
-    static func loadTheme(config: AppConfig) throws -> Theme {
-        let file = config.sourceFile.deletingLastPathComponent().appendingPathComponent("themes/default.json")
-        guard FileManager.default.fileExists(atPath: file.path) else { return .builtIn }
-        return try Theme.load(from: file)
+    /// `--theme`, else the pick remembered in settings.json, else `default` (themes/ beside config.json
+    /// or `<app home>/themes`); without colours under `--no-color` or NO_COLOR.
+    static func loadTheme(config: AppConfig, paths: AppPaths, flags: ThemeFlags, environment: [String: String]) throws -> Theme {
+        try ThemeSelection.resolve(config: config, paths: paths, flags: flags, environment: environment)
     }
 
     /// Reads keys and engine messages, updates the state, carries out effects, and draws when
@@ -107,6 +111,10 @@ public enum TUIApp {
                 case .programs(.openInEditor(let url)):
                     let edited = ExternalEditor.open(url, backend: backend)
                     runner?.loadPrograms(status: edited ? "edited \(url.lastPathComponent)" : "the editor failed or $EDITOR is not set (export EDITOR=vi)")
+                    isDirty = true
+                case .applyTheme(let theme, _):
+                    backend.apply(theme)
+                    runner?.perform(effect, state: state)
                     isDirty = true
                 case .showFile(let url):
                     if !ExternalEditor.open(url, backend: backend) {

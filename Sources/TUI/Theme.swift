@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// A terminal colour by name, as themes/*.json write it.
@@ -16,9 +17,10 @@ public enum ThemeColor: String, Sendable, CaseIterable {
     }
 }
 
-/// A theme file that cannot be used; names the file and the key.
-public struct ThemeError: Error, CustomStringConvertible, Equatable {
+/// A theme file that cannot be used (names the file and the key), or an unknown theme name.
+public struct ThemeError: InputError, Equatable {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// Colours by role (themes/*.json). A monochrome theme keeps every colour at the terminal's default:
@@ -27,6 +29,12 @@ public struct Theme: Sendable, Equatable {
     public var name: String
     public var colors: [StyleRole: ThemeColor]
     public var isMonochrome: Bool
+
+    public init(name: String, colors: [StyleRole: ThemeColor], isMonochrome: Bool = false) {
+        self.name = name
+        self.colors = colors
+        self.isMonochrome = isMonochrome
+    }
 
     public func color(_ role: StyleRole) -> ThemeColor {
         isMonochrome ? .default : colors[role] ?? .default
@@ -41,8 +49,18 @@ public struct Theme: Sendable, Equatable {
 
     public static let monochrome = Theme(name: "monochrome", colors: [:], isMonochrome: true)
 
-    /// Reads a theme file: `{"name": …, "description": …, "roles": {role: colour}}`. Roles it does not
-    /// name keep the terminal's colour; an unknown role or colour is an error naming file and key.
+    /// This theme with its colours switched off (NO_COLOR, --no-color): the name stays, so a pick
+    /// made while colours are off is still remembered by name.
+    public var monochromed: Theme {
+        var theme = self
+        theme.isMonochrome = true
+        return theme
+    }
+
+    /// Reads a theme file: `{"name": …, "description": …, "monochrome": bool, "roles": {role: colour}}`.
+    /// Roles it does not name keep the terminal's colour; `"monochrome": true` keeps every colour at
+    /// the terminal's (roles may then be left out); an unknown key, role or colour is an error naming
+    /// file and key.
     public static func load(from file: URL) throws -> Theme {
         let name = file.lastPathComponent
         let data: Data
@@ -52,8 +70,20 @@ public struct Theme: Sendable, Equatable {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ThemeError(description: "\(file.path): not a JSON object")
         }
-        for key in object.keys where !["name", "description", "roles"].contains(key) {
-            throw ThemeError(description: "\(file.path): unknown key \"\(key)\"")
+        for key in object.keys.sorted() where !["name", "description", "monochrome", "roles"].contains(key) {
+            throw ThemeError(description: "\(file.path): unknown key \"\(key)\" (known: name, description, monochrome, roles)")
+        }
+        // JSONSerialization cannot tell `true` from `1`; the decoder can.
+        struct Flags: Decodable { var monochrome: Bool? }
+        guard let flags = try? JSONDecoder().decode(Flags.self, from: data) else {
+            throw ThemeError(description: "\(file.path): monochrome: must be true or false")
+        }
+        let isMonochrome = flags.monochrome ?? false
+        if let name = object["name"], !(name is String) {
+            throw ThemeError(description: "\(file.path): name: must be a string")
+        }
+        if isMonochrome, object["roles"] == nil {
+            return Theme(name: (object["name"] as? String) ?? name, colors: [:], isMonochrome: true)
         }
         guard let roles = object["roles"] as? [String: Any] else {
             throw ThemeError(description: "\(file.path): \"roles\" must be an object of role → colour")
@@ -69,12 +99,11 @@ public struct Theme: Sendable, Equatable {
             }
             colors[role] = color
         }
-        return Theme(name: (object["name"] as? String) ?? name, colors: colors, isMonochrome: false)
+        return Theme(name: (object["name"] as? String) ?? name, colors: colors, isMonochrome: isMonochrome)
     }
 
-    /// The theme to use: monochrome when NO_COLOR is set to anything non-empty, else `theme`.
+    /// The theme to use: `theme` without colours when NO_COLOR is set to anything non-empty.
     public static func resolved(_ theme: Theme, environment: [String: String] = ProcessInfo.processInfo.environment) -> Theme {
-        if let value = environment["NO_COLOR"], !value.isEmpty { return .monochrome }
-        return theme
+        ColorPolicy(noColorFlag: false, environment: environment).applied(to: theme)
     }
 }

@@ -29,6 +29,7 @@ public enum AppMessage: Sendable {
     case pastResults([PastResult])
     case pastResultsFailed(String)
     case fetchProgress(dataset: String, FetchProgress)
+    case settingsLoaded(SettingsView)
     /// A download ended: the setup options read again (the dataset now present), or why it failed.
     case fetchFinished(dataset: String, options: SetupOptions?, error: String?)
 }
@@ -57,4 +58,7 @@ public enum Effect: Sendable, Equatable {
     /// Show a file in $EDITOR (read-only use: an experiment log).
     case showFile(URL)
     case fetchDataset(String)
+    case openSettings
+    /// Show `theme` now; remember it in settings.json when asked.
+    case applyTheme(Theme, remember: Bool)
 }

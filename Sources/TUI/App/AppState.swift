@@ -21,7 +21,7 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
 
 /// The screens of the app.
 public enum Screen: String, Sendable, Hashable {
-    case setup, generate, programs, results
+    case setup, generate, programs, results, settings
 }
 
 /// Which text of the setup screen the editor overlay is changing.
@@ -71,6 +71,11 @@ public struct AppState: Sendable {
     public var results: ResultsView?
     /// Where esc from the browser or the results goes back to.
     public var previousScreen: Screen = .setup
+    /// The settings screen, once opened.
+    public var settings: SettingsView?
+    /// The theme in use and why colours may be off (--no-color, NO_COLOR).
+    public var theme: Theme = .builtIn
+    public var colorPolicy = ColorPolicy()
     /// A dataset being downloaded: its name and the progress of its current file.
     public var fetch: (dataset: String, file: String, received: Int64, expected: Int64?)?
 

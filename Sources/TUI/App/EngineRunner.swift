@@ -67,6 +67,14 @@ public final class EngineRunner: Sendable {
             loadPastResults()
         case .fetchDataset(let name):
             fetch(name)
+        case .openSettings:
+            post(.settingsLoaded(SettingsView(config: config, paths: paths, keys: keys, current: state.theme, policy: state.colorPolicy)))
+        case .applyTheme(let theme, let remember):
+            if remember {
+                do { try UserSettings.rememberTheme(theme.name, appHome: paths.appHome) } catch {
+                    post(.status("the theme is not remembered: \(error)"))
+                }
+            }
         case .render, .quit, .editProgram, .showFile:
             break
         }

@@ -36,6 +36,7 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
         case .generate: return generateAction(action, &state)
         case .programs: return programsKey(key, &state)
         case .results: return resultsKey(key, &state)
+        case .settings: return settingsKey(key, &state)
         }
     default:
         return engineMessage(message, &state)
@@ -113,6 +114,9 @@ private func setupAction(_ action: Action, _ state: inout AppState) -> [Effect] 
         state.status = "mission and query reset to the template's"
     case .openPrograms, .label:
         return openScreen(action, &state)
+    case .openSettings:
+        state.previousScreen = .setup
+        return [.openSettings, .render]
     case .fetchDataset:
         guard let dataset = state.dataset, !dataset.isPresent else {
             state.status = "\(state.dataset?.name ?? "the dataset") is already on disk"
@@ -365,6 +369,30 @@ private func resultsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     }
 }
 
+/// Keys of the settings screen: theme previews apply at once; esc restores the theme it opened with.
+private func settingsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    guard var view = state.settings else {
+        state.screen = state.previousScreen
+        return [.render]
+    }
+    let request = view.handle(key)
+    state.settings = view
+    switch request {
+    case nil: return [.render]
+    case .preview(let theme)?:
+        state.theme = theme
+        return [.applyTheme(theme, remember: false), .render]
+    case .apply(let theme)?:
+        state.theme = theme
+        state.status = "theme \(theme.name) kept"
+        return [.applyTheme(theme, remember: true), .render]
+    case .close(let theme)?:
+        state.theme = theme
+        state.screen = state.previousScreen
+        return [.applyTheme(theme, remember: false), .render]
+    }
+}
+
 /// News of the browser, the labeling run and downloads.
 func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effect] {
     switch message {
@@ -394,6 +422,9 @@ func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effe
         state.results?.showPastResults(rows)
     case .pastResultsFailed(let reason):
         state.results?.pastResultsFailed(reason)
+    case .settingsLoaded(let view):
+        state.settings = view
+        state.screen = .settings
     case .fetchProgress(let dataset, let progress):
         state.fetch = (dataset, progress.file, progress.received, progress.expected)
     case .fetchFinished(let dataset, let options, let error):

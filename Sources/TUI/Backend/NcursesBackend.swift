@@ -4,9 +4,11 @@ import Foundation
 /// The terminal through ncursesw: the only file that imports CNcurses. Draws only the cells that
 /// changed since the last frame, then `wnoutrefresh` + `doupdate`.
 final class NcursesBackend: TerminalBackend {
-    private let theme: Theme
+    private var theme: Theme
     private var previous: CellBuffer?
     private var isOpen = false
+    /// Colour pairs are in use: the terminal has colours and the theme is not monochrome.
+    private var usesColor = false
 
     init(theme: Theme) {
         self.theme = theme
@@ -22,12 +24,31 @@ final class NcursesBackend: TerminalBackend {
         _ = noecho()
         _ = keypad(cn_stdscr(), true)
         _ = curs_set(0)
-        if has_colors() && !theme.isMonochrome {
+        // Started even for a monochrome theme, so a coloured one can be applied later.
+        if has_colors() {
             _ = start_color()
             _ = use_default_colors()
-            for (index, role) in StyleRole.allCases.enumerated() {
-                _ = init_pair(Int16(index + 1), theme.color(role).number, -1)
-            }
+        }
+        setUpColors()
+    }
+
+    /// Shows `theme` from the next frame on: new colour pairs, and every cell drawn again (a switch
+    /// to or from monochrome changes the pair of every cell).
+    func apply(_ theme: Theme) {
+        self.theme = theme
+        guard isOpen else { return }
+        setUpColors()
+        previous = nil
+        _ = clearok(cn_stdscr(), true)
+    }
+
+    /// One pair per role; none on a terminal without colours (`has_colors()` false), which therefore
+    /// shows every theme as monochrome: bold, reverse and underline only.
+    private func setUpColors() {
+        usesColor = has_colors() && !theme.isMonochrome
+        guard usesColor else { return }
+        for (index, role) in StyleRole.allCases.enumerated() {
+            _ = init_pair(Int16(index + 1), theme.color(role).number, -1)
         }
     }
 
@@ -88,7 +109,7 @@ final class NcursesBackend: TerminalBackend {
         if cell.style.bold { attributes |= cn_a_bold() }
         if cell.style.reverse { attributes |= cn_a_reverse() }
         if cell.style.underline { attributes |= cn_a_underline() }
-        let pair: Int16 = has_colors() && !theme.isMonochrome ? Int16((StyleRole.allCases.firstIndex(of: cell.style.role) ?? 0) + 1) : 0
+        let pair: Int16 = usesColor ? Int16((StyleRole.allCases.firstIndex(of: cell.style.role) ?? 0) + 1) : 0
         var characters = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
         var complex = cchar_t()
         _ = setcchar(&complex, &characters, attributes, pair, nil)

@@ -11,10 +11,13 @@ public protocol TerminalBackend: AnyObject {
     func resume()
     /// True when the terminal is gone and the app should end.
     func isGone() -> Bool
+    /// Shows `theme` from the next frame on (the settings screen's preview).
+    func apply(_ theme: Theme)
 }
 
 extension TerminalBackend {
     public func suspend() {}
     public func resume() {}
     public func isGone() -> Bool { false }
+    public func apply(_ theme: Theme) {}
 }

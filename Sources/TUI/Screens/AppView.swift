@@ -14,6 +14,8 @@ public enum AppView {
             if let browser = state.programs { buffer = browser.render(width: state.width, height: state.height) }
         case .results:
             if let view = state.results { ResultsScreen.draw(view, into: &buffer, in: area, tick: state.tick) }
+        case .settings:
+            state.settings?.draw(into: &buffer, in: area)
         }
         if var editing = state.editing { Chrome.drawEditor(&editing, into: &buffer, in: area) }
         if state.showsHelp { Chrome.drawHelp(state.scope, into: &buffer, in: area) }
@@ -30,6 +32,7 @@ extension AppState {
         case .generate: return .generate
         case .programs: return .programs
         case .results: return .results
+        case .settings: return .settings
         }
     }
 }
