@@ -21,9 +21,11 @@ import TestSupport
         let estimate = PromptingCostEstimate(model: model, template: try Self.template("Label: [text]"), texts: ["abcd", "héllo"])
         #expect(estimate.rows == 2)
         #expect(estimate.inputTokens == 7 + 8)
-        #expect(estimate.outputTokens == 2 * PromptingCostEstimate.defaultOutputTokensPerRow)
-        // 15 × $0.15 + 10 × $0.60, per million tokens.
-        #expect(estimate.cost == Decimal(string: "0.00000825"))
+        // The same answer allowance as `alchemist pricing`: 2 tokens a row.
+        #expect(PromptingCostEstimate.defaultOutputTokensPerRow == PromptingEstimate.outputTokensPerExample)
+        #expect(estimate.outputTokens == 2 * 2)
+        // 15 × $0.15 + 4 × $0.60, per million tokens.
+        #expect(estimate.cost == Decimal(string: "0.00000465"))
     }
 
     @Test func theDemoTrainSplitPricesEveryRow() throws {

@@ -4,8 +4,9 @@ import Foundation
 /// the dataset's annotator prompt with the row's text in it, and a short answer. Tokens are the
 /// project's offline estimate (about four UTF-8 bytes a token, see `TokenEstimate`).
 public struct PromptingCostEstimate: Sendable, Equatable {
-    /// Answer tokens assumed per row (a class name or number).
-    public static let defaultOutputTokensPerRow = 5
+    /// Answer tokens assumed per row: the same allowance as `alchemist pricing` (`PromptingEstimate`),
+    /// so both show the same figure for the same rows.
+    public static let defaultOutputTokensPerRow = PromptingEstimate.outputTokensPerExample
 
     public var model: ModelSpec
     public var rows: Int
@@ -18,7 +19,7 @@ public struct PromptingCostEstimate: Sendable, Equatable {
         rows = texts.count
         // Priced per row as a one-message request, so the estimate matches what a call would count.
         inputTokens = texts.reduce(0) { total, text in
-            total + ChatRequest(model: model, system: nil, messages: [ChatMessage(.user, template.annotatorPrompt(for: text))]).estimatedInputTokens
+            total + PromptingEstimate.estimatedTokens(ofMessage: template.annotatorPrompt(for: text))
         }
         outputTokens = outputTokensPerRow * texts.count
         // The price is linear in tokens, so pricing the totals equals summing the rows' costs.
