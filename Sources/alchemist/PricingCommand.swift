@@ -141,15 +141,7 @@ struct PricingText {
     /// An integer (or integral decimal) with thousands separators: 1,586.
     func grouped(_ value: Decimal) -> String { grouped(NSDecimalNumber(decimal: value).intValue) }
 
-    func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
+    func grouped(_ value: Int) -> String { PromptingCostEstimate.grouped(value) }
 
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int>) -> String {
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
