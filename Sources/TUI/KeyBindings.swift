@@ -71,7 +71,7 @@ public enum KeyBindings {
         KeyBinding(keys: [.char("l")], scope: .setup, action: .label, shortHelp: "label", longHelp: "Run the label and end models on the dataset's enabled programs.", showsInBar: true),
         KeyBinding(keys: [.char("f")], scope: .setup, action: .fetchDataset, shortHelp: "fetch", longHelp: "Download the selected dataset when it is not on disk.", showsInBar: false),
         KeyBinding(keys: [.char("u")], scope: .setup, action: .editQuery, shortHelp: "query", longHelp: "Edit the prior-knowledge query (modes with a knowledge stage).", showsInBar: false),
-        KeyBinding(keys: [.char("K")], scope: .setup, action: .editKnowledgePath, shortHelp: "knowledge path", longHelp: "Enter the knowledge path of Alchemist with RAG (a source-list JSON file, a folder or a file).", showsInBar: false),
+        KeyBinding(keys: [.char("K")], scope: .setup, action: .editKnowledgePath, shortHelp: "knowledge path", longHelp: "Choose the knowledge path of Alchemist with RAG (a source-list JSON file, a folder or a file) in a file picker; t there types it.", showsInBar: false),
         KeyBinding(keys: [.char("R")], scope: .setup, action: .resetTexts, shortHelp: "reset texts", longHelp: "Reset the mission and query to the dataset template's.", showsInBar: false),
         KeyBinding(keys: [.escape, .char("?")], scope: .helpOverlay, action: .closeOverlay, shortHelp: "close", longHelp: "Close the help overlay.", showsInBar: true),
     ]

@@ -122,10 +122,48 @@ import TestSupport
         #expect(update(&state, .key(.enter)) == [.render])
         #expect(state.screen == .setup)
         #expect(state.status.contains("knowledge path"))
-        state.press(.char("K"), .char("d"), .char("o"), .char("c"), .char("s"), .enter)
+        // K opens the picker on the working folder; t switches to typing the path.
+        let effects = update(&state, .key(.char("K")))
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        #expect(effects == [.listFolder(here), .render])
+        state.press(.char("t"), .char("d"), .char("o"), .char("c"), .char("s"), .enter)
+        #expect(state.picker == nil)
         #expect(state.knowledgePath == "docs")
         #expect(state.generationChoices?.knowledgePath == "docs")
         #expect(AppView.render(state).text.contains("Sources: docs"))
+    }
+
+    @Test func theFilePickerWalksFoldersAndChoosesOne() throws {
+        var state = try Fixtures.state(width: 100, height: 30, mode: .alchemistRAG)
+        let root = URL(fileURLWithPath: "/data/project")
+        state.picker = FilePicker(folder: root)
+        _ = update(&state, .folderListed(root, [.init(name: "docs", isFolder: true), .init(name: "guide.txt", isFolder: false)], error: nil))
+        var frame = AppView.render(state).text
+        #expect(frame.contains("/data/project"))
+        #expect(frame.contains("› docs/"))  // the first entry after ".."
+        #expect(update(&state, .key(.enter)) == [.listFolder(root.appendingPathComponent("docs")), .render])
+        _ = update(&state, .folderListed(root.appendingPathComponent("docs"), [.init(name: "rules.md", isFolder: false)], error: nil))
+        state.press(.enter)  // a file: chosen
+        #expect(state.knowledgePath == "/data/project/docs/rules.md")
+        #expect(state.picker == nil)
+        // A folder can be chosen too (space on it), and an unreadable one shows why.
+        state.picker = FilePicker(folder: root)
+        _ = update(&state, .folderListed(root, nil, error: "cannot read /data/project: permission denied"))
+        frame = AppView.render(state).text
+        #expect(frame.contains("permission denied"))
+        #expect(update(&state, .key(.escape)) == [.render])
+        #expect(state.picker == nil)
+        #expect(state.knowledgePath == "/data/project/docs/rules.md")
+    }
+
+    @Test func wideTextInAStreamKeepsEveryRowTheScreenWidth() throws {
+        var (state, id) = try started()
+        for piece in ["垃圾邮件 ", "通常包含 ", "🎉🎉 free ", "prizes ", "and ", "ＵＲＬｓ ", "e\u{301}motions"] {
+            _ = update(&state, .generation(id: id, .text(stage: .knowledge, piece)))
+        }
+        let buffer = AppView.render(state)
+        #expect(buffer.text.contains("垃圾邮件"))
+        for y in 0..<buffer.height { #expect(DisplayWidth.of(buffer.row(y)) == buffer.width) }
     }
 
     func fakeProgram() throws -> GeneratedProgram {

@@ -30,6 +30,8 @@ public enum AppMessage: Sendable {
     case pastResultsFailed(String)
     case fetchProgress(dataset: String, FetchProgress)
     case settingsLoaded(SettingsView)
+    /// A folder's entries for the file picker (nil and an error when it cannot be read).
+    case folderListed(URL, [FilePicker.Entry]?, error: String?)
     /// A download ended: the setup options read again (the dataset now present), or why it failed.
     case fetchFinished(dataset: String, options: SetupOptions?, error: String?)
 }
@@ -59,6 +61,8 @@ public enum Effect: Sendable, Equatable {
     case showFile(URL)
     case fetchDataset(String)
     case openSettings
+    /// Read a folder for the file picker.
+    case listFolder(URL)
     /// Show `theme` now; remember it in settings.json when asked.
     case applyTheme(Theme, remember: Bool)
 }

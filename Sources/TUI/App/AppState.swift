@@ -47,6 +47,8 @@ public struct AppState: Sendable {
     public var query = ""
     /// Alchemist with RAG: where the knowledge comes from.
     public var knowledgePath = ""
+    /// The file picker of the knowledge path, when open.
+    public var picker: FilePicker?
     /// The text editor overlay, when open.
     public var editing: (target: EditedText, editor: TextEditor)?
     public var status = ""
@@ -159,7 +161,7 @@ public struct AppState: Sendable {
             if !model.isInstalled { return "\(model.spec.id) is not installed: run ./scripts/setup-local-llm" }
         }
         if mode == .alchemistRAG, knowledgePath.trimmingCharacters(in: .whitespaces).isEmpty {
-            return "alchemist-rag needs a knowledge path: press K to enter one"
+            return "alchemist-rag needs a knowledge path: K chooses one"
         }
         return nil
     }

@@ -69,6 +69,8 @@ public final class EngineRunner: Sendable {
             fetch(name)
         case .openSettings:
             post(.settingsLoaded(SettingsView(config: config, paths: paths, keys: keys, current: state.theme, policy: state.colorPolicy)))
+        case .listFolder(let folder):
+            post(Self.listing(of: folder))
         case .applyTheme(let theme, let remember):
             if remember {
                 do { try UserSettings.rememberTheme(theme.name, appHome: paths.appHome) } catch {
@@ -164,6 +166,21 @@ public final class EngineRunner: Sendable {
             edited.smokeTest = try? await session.pipeline.smokeTester?.run(code: edited.code!)
             held.withLock { $0.programs[id] = edited }
             post(.programEdited(id: id, code: edited.code!, edited.smokeTest))
+        }
+    }
+
+    /// A folder's visible entries, folders first, each group by name.
+    static func listing(of folder: URL) -> AppMessage {
+        do {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+            let entries = names.map { name -> FilePicker.Entry in
+                var isFolder: ObjCBool = false
+                FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
+                return FilePicker.Entry(name: name, isFolder: isFolder.boolValue)
+            }.sorted { ($0.isFolder ? 0 : 1, $0.name.lowercased()) < ($1.isFolder ? 0 : 1, $1.name.lowercased()) }
+            return .folderListed(folder, entries, error: nil)
+        } catch {
+            return .folderListed(folder, nil, error: "cannot read \(folder.path): \(error.localizedDescription)")
         }
     }
 

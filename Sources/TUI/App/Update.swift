@@ -21,6 +21,7 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
     case .key(let key):
         if key == .resize { return [.render] }
         if state.editing != nil { return editorKey(key, &state) }
+        if state.picker != nil { return pickerKey(key, &state) }
         if key == .ctrlC { return [.quit] }
         // The browser's filter field and delete dialog take every key, q and ? included.
         if state.screen == .programs, !state.showsHelp, state.programs?.capturesKeys == true { return programsKey(key, &state) }
@@ -108,7 +109,10 @@ private func setupAction(_ action: Action, _ state: inout AppState) -> [Effect] 
         }
         state.editing = (.query, TextEditor(state.query))
     case .editKnowledgePath:
-        state.editing = (.knowledgePath, TextEditor(state.knowledgePath))
+        let start = state.knowledgePath.isEmpty ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            : URL(fileURLWithPath: state.knowledgePath).deletingLastPathComponent()
+        state.picker = FilePicker(folder: start)
+        return [.listFolder(start), .render]
     case .resetTexts:
         state.refreshTexts()
         state.status = "mission and query reset to the template's"
@@ -369,6 +373,28 @@ private func resultsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     }
 }
 
+/// Keys of the knowledge-path picker: folders are listed by the runner; a choice fills the path.
+private func pickerKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    guard var picker = state.picker else { return [] }
+    if key == .ctrlC { return [.quit] }
+    let request = picker.handle(key)
+    state.picker = picker
+    switch request {
+    case nil: break
+    case .list(let folder)?: return [.listFolder(folder), .render]
+    case .choose(let url)?:
+        state.knowledgePath = url.path
+        state.picker = nil
+        state.status = "knowledge path: \(url.path)"
+    case .type?:
+        state.picker = nil
+        state.editing = (.knowledgePath, TextEditor(state.knowledgePath))
+    case .cancel?:
+        state.picker = nil
+    }
+    return [.render]
+}
+
 /// Keys of the settings screen: theme previews apply at once; esc restores the theme it opened with.
 private func settingsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     guard var view = state.settings else {
@@ -422,6 +448,8 @@ func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effe
         state.results?.showPastResults(rows)
     case .pastResultsFailed(let reason):
         state.results?.pastResultsFailed(reason)
+    case .folderListed(let folder, let entries, let error):
+        state.picker?.show(entries, of: folder, error: error)
     case .settingsLoaded(let view):
         state.settings = view
         state.screen = .settings

@@ -24,12 +24,27 @@ final class NcursesBackend: TerminalBackend {
         _ = noecho()
         _ = keypad(cn_stdscr(), true)
         _ = curs_set(0)
+        Self.restoreOnCrash()
         // Started even for a monochrome theme, so a coloured one can be applied later.
         if has_colors() {
             _ = start_color()
             _ = use_default_colors()
         }
         setUpColors()
+    }
+
+    /// On a crash (a trap, an abort, a bad memory access) the terminal is given back before the
+    /// process dies, so the shell is usable; the signal is then raised again with its default
+    /// action, so the crash itself is reported as usual. endwin is not async-signal-safe, but the
+    /// process is ending either way and a raw terminal is the worse outcome.
+    static func restoreOnCrash() {
+        for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            signal(number) { received in
+                _ = endwin()
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
     }
 
     /// Shows `theme` from the next frame on: new colour pairs, and every cell drawn again (a switch
@@ -55,6 +70,7 @@ final class NcursesBackend: TerminalBackend {
     /// Gives the terminal back; safe to call twice.
     func close() {
         guard isOpen else { return }
+        for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] { signal(number, SIG_DFL) }
         isOpen = false
         _ = curs_set(1)
         _ = endwin()

@@ -87,7 +87,7 @@ public enum SetupScreen {
         if state.mode == .alchemistRAG {
             x = buffer.put("Sources: ", x: inner.x, y: inner.y + 2, role: .accent)
             if state.knowledgePath.isEmpty {
-                buffer.put("none yet — K enters a source-list JSON file, a folder or a file", x: x, y: inner.y + 2, role: .warning, maxWidth: inner.maxX - x)
+                buffer.put("none yet — K chooses a source-list JSON file, a folder or a file", x: x, y: inner.y + 2, role: .warning, maxWidth: inner.maxX - x)
             } else {
                 buffer.put(state.knowledgePath, x: x, y: inner.y + 2, role: .text, maxWidth: inner.maxX - x)
             }
