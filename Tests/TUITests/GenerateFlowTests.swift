@@ -80,7 +80,7 @@ import TestSupport
         state.batchSize = 3
         let backend = TestBackend(width: 100, height: 30, script: [
             .key(.enter), .waitFor("Smoke test: valid"), .key(.char("n")),
-            .waitFor("batch done", seconds: 60),
+            .waitFor("batch done", seconds: 300),
         ])
         let final = await TUIApp.loopOnOwnThread(state: state, backend: backend, runner: setup.runner)
         setup.runner.shutdown()
@@ -112,7 +112,7 @@ import TestSupport
         let backend = TestBackend(width: 120, height: 40, script: [
             .key(.enter),
             .waitFor("Retrieved passages"),
-            .waitFor("Smoke test: valid", seconds: 60),
+            .waitFor("Smoke test: valid", seconds: 180),
         ])
         let final = await TUIApp.loopOnOwnThread(state: state, backend: backend, runner: setup.runner)
         setup.runner.shutdown()

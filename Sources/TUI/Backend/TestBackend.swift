@@ -17,7 +17,9 @@ public final class TestBackend: TerminalBackend, @unchecked Sendable {
     public enum Step: Sendable {
         case key(Key)
         /// Times out after `seconds`; the script then ends with Ctrl-C and `timedOut` names the text.
-        case waitFor(String, seconds: Double = 20)
+        /// Generous by default: under a full parallel test run the engine's tasks can wait long for
+        /// a thread of the cooperative pool.
+        case waitFor(String, seconds: Double = 120)
         case resize(width: Int, height: Int)
     }
 
