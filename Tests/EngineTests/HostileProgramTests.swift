@@ -130,6 +130,31 @@ import TestSupport
         #expect(column("read_passwd") == abstainAll)
     }
 
+    /// A program that stalls its worker while loading (C code at module level, which the time
+    /// budget cannot interrupt) is condemned after `maxKills` deaths, not at the first: on a
+    /// starved machine a good program can be the one loading when the watchdog fires.
+    @Test(.timeLimit(.minutes(2)))
+    func aProgramThatStallsWhileLoadingIsCondemnedAfterItsKills() async throws {
+        let texts = try SandboxFixtures.demoTexts(limit: 120)
+        let stall = "import itertools\nN = sum(itertools.repeat(1, 10 ** 13))\ndef label_function(t):\n    return 1\n"
+        let programs = Self.good.enumerated().map { LabelingProgram(name: "good\($0.offset)", code: $0.element) }
+            + [LabelingProgram(name: "stalls_at_load", code: stall)]
+        var settings = SandboxSettings.defaults
+        settings.workers = 1
+        settings.batchSize = 60
+        settings.callTimeoutSeconds = 0.25
+        settings.maxKills = 2
+        let outcome = try await ProgramApplier(settings: settings).apply(programs, to: texts, classCount: 2)
+        let report = try #require(outcome.reports.last)
+        #expect(report.kills == 2, "\(report)")
+        #expect(report.loadError?.contains("while loading") == true, "\(report)")
+        #expect(outcome.restarts >= 2)
+        let reference = try ReferenceLabels.compute(Self.good, texts: texts, classCount: 2)
+        #expect(outcome.matrix.column(0) == reference[0])
+        #expect(outcome.matrix.column(1) == reference[1])
+        #expect(outcome.matrix.column(2) == [Int](repeating: -1, count: texts.count))
+    }
+
     @Test func workerEnvironmentCarriesNoSecrets() {
         #expect(ProgramApplier.workerEnvironment.keys.sorted() == ["LANG", "LC_ALL", "PATH"])
     }

@@ -86,6 +86,14 @@ actor ApplyState {
 
     func recordRestart() { restarts += 1 }
 
+    /// The worker died while loading `program`. On a starved machine a program that loads fine can
+    /// be blamed (the worker went silent for too long), so it is condemned only after `maxKills`
+    /// such deaths, like a program that kills its worker while running.
+    func recordLoadKill(program: Int, reason: String) {
+        reports[program].kills += 1
+        if reports[program].kills >= settings.maxKills { recordLoad(program: program, error: reason) }
+    }
+
     func recordLoad(program: Int, error: String?) {
         guard let error, reports[program].loadError == nil else { return }
         reports[program].loadError = error

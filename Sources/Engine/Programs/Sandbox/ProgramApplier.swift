@@ -81,7 +81,7 @@ public struct ProgramApplier: Sendable {
                 let reason = Self.describe(status, phase: phase, callTimeout: settings.callTimeoutSeconds)
                 switch culprit {
                 case .loading(let program)?:
-                    await state.recordLoad(program: program, error: "brought its worker down while loading: \(reason)")
+                    await state.recordLoadKill(program: program, reason: "brought its worker down while loading: \(reason)")
                 case .running(let program, let batch)?:
                     await state.recordKill(program: program, batch: batch, reason: "brought its worker down: \(reason)")
                 case nil:
