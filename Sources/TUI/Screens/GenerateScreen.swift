@@ -5,8 +5,6 @@ import Foundation
 /// (retrieved passages above them in RAG mode), each with its model, spinner, tokens and dollars;
 /// then the extracted program and its smoke test.
 public enum GenerateScreen {
-    static let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
-
     /// Where each part of the screen goes at the state's size.
     struct Layout {
         var title, passages, knowledge, code, smokeTest, totals, status, help: Rect
@@ -61,7 +59,7 @@ public enum GenerateScreen {
     /// "Heuristics · gpt-4o-mini ⠙" (✓ when done).
     static func stageTitle(_ pane: GenerationView.StagePane?, name: String, tick: Int) -> String {
         guard let pane else { return name }
-        let activity = pane.isFinished ? "✓" : spinner[tick % spinner.count]
+        let activity = pane.isFinished ? "✓" : Spinner.frame(tick)
         return "\(name) · \(pane.model?.id ?? "?") \(activity)"
     }
 
