@@ -83,8 +83,8 @@ import TestSupport
     }
 
     @Test func shortPathsAreRelativeToTheProjectOrHome() {
-        let project = URL(fileURLWithPath: "/work/project")
-        #expect(FolderStatus.shortPath(URL(fileURLWithPath: "/work/project/datasets"), project: project, home: "/home/a") == "datasets")
+        let project = URL(fileURLWithPath: "/srv/project")
+        #expect(FolderStatus.shortPath(URL(fileURLWithPath: "/srv/project/datasets"), project: project, home: "/home/a") == "datasets")
         #expect(FolderStatus.shortPath(URL(fileURLWithPath: "/home/a/.local/x"), project: project, home: "/home/a/") == "~/.local/x")
         #expect(FolderStatus.shortPath(URL(fileURLWithPath: "/home/ab/x"), project: project, home: "/home/a") == "/home/ab/x")
         #expect(FolderStatus.shortPath(URL(fileURLWithPath: "/srv/data"), project: project, home: "/home/a") == "/srv/data")
