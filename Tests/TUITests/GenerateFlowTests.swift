@@ -79,7 +79,7 @@ import TestSupport
         var state = setup.state
         state.batchSize = 3
         let backend = TestBackend(width: 100, height: 30, script: [
-            .key(.enter), .waitFor("Smoke test: valid"), .key(.char("n")),
+            .key(.enter), .waitFor("Smoke test: valid"), .key(.char("n")), .waitFor("How many more"), .key(.enter),
             .waitFor("batch done", seconds: 300),
         ])
         let final = await TUIApp.loopOnOwnThread(state: state, backend: backend, runner: setup.runner)

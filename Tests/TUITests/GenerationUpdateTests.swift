@@ -102,6 +102,24 @@ import TestSupport
         #expect(effects == [.discardProgram(id: id), .startGeneration(id: next), .render])
     }
 
+    @Test func nAsksHowManyMoreAndRefusesABadCount() throws {
+        var (state, id) = try started()
+        _ = update(&state, .generationFinished(id: id, try fakeProgram()))
+        #expect(update(&state, .key(.char("n"))) == [.render])
+        #expect(state.editing?.target == .batchCount)
+        #expect(state.editing?.editor.text == "5")
+        state.press(.backspace, .char("0"))
+        #expect(update(&state, .key(.enter)) == [.render])
+        #expect(state.statusIsError && state.status.contains("1 to 50"))
+        state.press(.backspace, .char("3"))
+        let effects = update(&state, .key(.enter))
+        let next = try #require(state.generation?.id)
+        #expect(effects == [.discardProgram(id: id), .startGeneration(id: next), .render])
+        #expect(state.generation?.remaining == 2)
+        #expect(state.generation?.inBatch == true)
+        #expect(state.batchSize == 3)
+    }
+
     @Test func theEditorChangesTheMissionAndCtrlXDropsChanges() throws {
         var state = try Fixtures.state()
         let original = state.mission

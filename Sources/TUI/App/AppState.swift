@@ -27,14 +27,20 @@ public enum Screen: String, Sendable, Hashable {
 /// Which text of the setup screen the editor overlay is changing.
 public enum EditedText: String, Sendable, Hashable {
     case mission, query, knowledgePath
+    /// How many programs "generate more" writes.
+    case batchCount
 
     public var title: String {
         switch self {
         case .mission: return "Mission statement"
         case .query: return "Prior-knowledge query"
         case .knowledgePath: return "Knowledge path (a source-list JSON file, a folder or a file)"
+        case .batchCount: return "How many more programs? (1–50; each one that loads is saved)"
         }
     }
+
+    /// One-line texts: enter closes their editor.
+    public var isOneLine: Bool { self == .knowledgePath || self == .batchCount }
 }
 
 /// Everything the TUI shows; changed only by `update`.

@@ -55,6 +55,15 @@ private func editorKey(_ key: Key, _ state: inout AppState) -> [Effect] {
         case .mission: state.mission = text
         case .query: state.query = text
         case .knowledgePath: state.knowledgePath = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .batchCount:
+            guard let count = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), (1...50).contains(count) else {
+                state.status = "expected a number of programs from 1 to 50, found \"\(text)\""
+                state.statusIsError = true
+                return [.render]
+            }
+            state.editing = nil
+            state.batchSize = count
+            return startBatch(&state)
         }
         state.editing = nil
         state.status = "\(editing.target.title) kept"
@@ -64,8 +73,8 @@ private func editorKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     case .forceQuit?:
         return [.quit]
     default:
-        // The knowledge path is one line: enter closes it.
-        if editing.target == .knowledgePath, key == .enter { return editorKey(.escape, &state) }
+        // One-line texts: enter closes them.
+        if editing.target.isOneLine, key == .enter { return editorKey(.escape, &state) }
         guard editing.editor.handle(key) else { return [] }
         state.editing = editing
     }
@@ -197,8 +206,13 @@ private func generateAction(_ action: Action, _ state: inout AppState) -> [Effec
             state.status = "a program is being written; esc cancels it"
             return [.render]
         }
+        if action == .generateMore {
+            // Asks how many, with the last count as the answer ready to take.
+            state.editing = (.batchCount, TextEditor(String(state.batchSize)))
+            return [.render]
+        }
         let discard: [Effect] = unsaved ? [.discardProgram(id: view.id)] : []
-        return discard + startGeneration(&state, remaining: action == .generateMore ? state.batchSize - 1 : 0, saved: 0)
+        return discard + startGeneration(&state, remaining: 0, saved: 0)
     case .editProgram:
         guard unsaved, view.code != nil else {
             state.status = view.savedURL != nil ? "saved programs are edited from the programs browser" : "no program to edit yet"
@@ -296,6 +310,14 @@ private func engineMessage(_ message: AppMessage, _ state: inout AppState) -> [E
     }
     state.statusIsError = false
     return [.render]
+}
+
+/// Starts a "generate more" batch of `state.batchSize` programs (an unsaved program is discarded).
+private func startBatch(_ state: inout AppState) -> [Effect] {
+    guard let view = state.generation else { return [] }
+    let unsaved = view.phase == .finished && view.program != nil && view.savedURL == nil
+    let discard: [Effect] = unsaved ? [.discardProgram(id: view.id)] : []
+    return discard + startGeneration(&state, remaining: state.batchSize - 1, saved: 0, batch: true)
 }
 
 /// Starts the next program of a batch (after saving or giving up on the current one).

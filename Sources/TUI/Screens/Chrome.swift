@@ -47,7 +47,7 @@ public enum Chrome {
 
     /// The text editor overlay over the middle of the screen.
     static func drawEditor(_ editing: inout (target: EditedText, editor: TextEditor), into buffer: inout CellBuffer, in area: Rect) {
-        let oneLine = editing.target == .knowledgePath
+        let oneLine = editing.target.isOneLine
         let width = min(area.width - 4, 100)
         let height = oneLine ? 5 : min(area.height - 4, 14)
         let rect = Rect(x: (area.width - width) / 2, y: (area.height - height) / 2, width: width, height: height)

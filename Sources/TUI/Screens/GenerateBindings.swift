@@ -25,7 +25,7 @@ extension KeyBindings {
         KeyBinding(keys: [.char("s")], scope: .generate, action: .saveProgram, shortHelp: "save", longHelp: "Save the program (with its prompt, tokens and cost).", showsInBar: true),
         KeyBinding(keys: [.char("d")], scope: .generate, action: .discardProgram, shortHelp: "discard", longHelp: "Discard the program (its calls stay in the ledger, marked discarded).", showsInBar: true),
         KeyBinding(keys: [.char("r")], scope: .generate, action: .regenerate, shortHelp: "regenerate", longHelp: "Write another program with the same choices (an unsaved one is discarded).", showsInBar: true),
-        KeyBinding(keys: [.char("n")], scope: .generate, action: .generateMore, shortHelp: "5 more", longHelp: "Write five more programs, saving each one that loads.", showsInBar: true),
+        KeyBinding(keys: [.char("n")], scope: .generate, action: .generateMore, shortHelp: "N more", longHelp: "Write N more programs (asks how many; 5 at first), saving each one that loads.", showsInBar: true),
         KeyBinding(keys: [.char("e")], scope: .generate, action: .editProgram, shortHelp: "edit", longHelp: "Edit the program in $EDITOR before saving; it is smoke-tested again.", showsInBar: true),
         KeyBinding(keys: [.char("p")], scope: .generate, action: .openPrograms, shortHelp: "programs", longHelp: "Browse the saved programs with their cost.", showsInBar: false),
         KeyBinding(keys: [.char("l")], scope: .generate, action: .label, shortHelp: "label", longHelp: "Run the label and end models on the dataset's enabled programs.", showsInBar: true),
