@@ -1,5 +1,6 @@
 @testable import Engine
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -62,6 +63,25 @@ import TestSupport
         states.recordTest(url, result(coverage: 0, accuracy: nil), date: Self.day)
         try states.save()
         #expect(try ProgramStates.load(root: root).latestTest(url)?.accuracy == nil)
+    }
+
+    /// Changes made at the same moment (here 40 threads, each disabling its own program) all
+    /// survive: `modify` holds a file lock across read, change and write.
+    @Test func concurrentChangesAreNotLost() throws {
+        let root = try TestEnvironment.temporaryFolder("program-states-concurrent")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let urls = try (0..<40).map { try write("demo/scriptorium/m/LF\($0 + 1).py", under: root) }
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: urls.count) { index in
+            do {
+                try ProgramStates.modify(root: root) { $0.setEnabled(urls[index], false) }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        let states = try ProgramStates.load(root: root)
+        #expect(urls.filter { states.isEnabled($0) }.isEmpty, "lost: \(urls.filter { states.isEnabled($0) }.map(\.lastPathComponent))")
     }
 
     @Test func deletingAProgramRemovesTheFileAndItsState() throws {

@@ -155,19 +155,39 @@ public struct ProgramStates: Sendable, Equatable {
         entries[key(for: url)] = nil
     }
 
+    /// Reads the states, applies `change` and writes them back while holding an exclusive lock on
+    /// `<root>/.program-states.lock`, so two processes (or two tasks) changing states at once both
+    /// keep their change instead of the last writer winning.
+    public static func modify(root: URL, _ change: (inout ProgramStates) throws -> Void) throws {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let lockPath = root.appendingPathComponent(".program-states.lock").path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ProgramStoreError(path: lockPath, reason: "cannot open the lock file (errno \(errno))")
+        }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw ProgramStoreError(path: lockPath, reason: "cannot lock (errno \(errno))") }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        var states = try load(root: root)
+        try change(&states)
+        try states.save()
+    }
+
     /// Deletes a program file under `root` and forgets its state.
     ///
     /// - Throws: `ProgramStoreError` naming the file when it cannot be removed; `JSONReadError`
     ///   when the states file is damaged (the program is then left alone).
     public static func deleteProgram(at url: URL, root: URL) throws {
-        var states = try load(root: root)
-        do {
-            try FileManager.default.removeItem(at: url)
-        } catch {
-            throw ProgramStoreError(path: url.path, reason: "cannot delete (\(error.localizedDescription))")
+        try modify(root: root) { states in
+            do {
+                try FileManager.default.removeItem(at: url)
+            } catch {
+                throw ProgramStoreError(path: url.path, reason: "cannot delete (\(error.localizedDescription))")
+            }
+            states.remove(url)
         }
-        states.remove(url)
-        try states.save()
     }
 
     /// The programs labeling runs should use: those not disabled.

@@ -12,9 +12,7 @@ public enum ProgramsActions {
 
     /// Enables or disables a program for labeling.
     public static func setEnabled(_ url: URL, _ enabled: Bool, root: URL) throws {
-        var states = try ProgramStates.load(root: root)
-        states.setEnabled(url, enabled)
-        try states.save()
+        try ProgramStates.modify(root: root) { $0.setEnabled(url, enabled) }
     }
 
     /// The dataset a program belongs to: its metadata's, else the first folder under the root.
@@ -33,9 +31,7 @@ public enum ProgramsActions {
         // The whole file, header included, so error line numbers match the file.
         let result = try await tester.run(code: program.source, name: program.name)
         if let url = program.path {
-            var states = try ProgramStates.load(root: root)
-            states.recordTest(url, result, date: date)
-            try states.save()
+            try ProgramStates.modify(root: root) { $0.recordTest(url, result, date: date) }
         }
         return result
     }
