@@ -116,11 +116,6 @@ public enum TUIApp {
                     backend.apply(theme)
                     runner?.perform(effect, state: state)
                     isDirty = true
-                case .showFile(let url):
-                    if !ExternalEditor.open(url, backend: backend) {
-                        state.status = "the editor failed or $EDITOR is not set; the log is \(url.path)"
-                    }
-                    isDirty = true
                 default:
                     runner?.perform(effect, state: state)
                 }

@@ -194,3 +194,32 @@ import TestSupport
                                 extractionError: nil, stages: [], finalPrompt: StagePrompt(system: nil, user: "p"), smokeTest: nil, callIDs: [])
     }
 }
+
+/// The read-only viewer of experiment logs.
+@Suite struct TextViewerTests {
+    @Test func aLoadedLogShowsScrollsAndCloses() throws {
+        var state = try Fixtures.state(width: 80, height: 24)
+        let text = (1...60).map { "row \($0) of the log" }.joined(separator: "\n")
+        _ = update(&state, .fileLoaded(URL(fileURLWithPath: "/logs/demo.txt"), text: text, error: nil))
+        var frame = AppView.render(state)
+        #expect(frame.text.contains("demo.txt"))
+        #expect(frame.text.contains("row 1 of the log"))
+        #expect(frame.text.contains("lines 1–21 of 60"))
+        state.press(.pageDown)
+        frame = AppView.render(state)
+        #expect(!frame.text.contains("row 1 of the log"))
+        #expect(frame.text.contains("row 21 of the log"))
+        state.press(.char("G"))
+        #expect(AppView.render(state).text.contains("lines 40–60 of 60"))
+        state.press(.char("q"))  // closes the viewer, does not quit the app
+        #expect(state.viewer == nil)
+        for y in 0..<frame.height { #expect(DisplayWidth.of(frame.row(y)) == 80) }
+    }
+
+    @Test func anUnreadableLogIsAnError() throws {
+        var state = try Fixtures.state()
+        _ = update(&state, .fileLoaded(URL(fileURLWithPath: "/logs/x.txt"), text: nil, error: "cannot read /logs/x.txt: no such file"))
+        #expect(state.viewer == nil)
+        #expect(state.statusIsError && state.status.contains("no such file"))
+    }
+}

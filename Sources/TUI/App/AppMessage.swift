@@ -30,6 +30,8 @@ public enum AppMessage: Sendable {
     case pastResultsFailed(String)
     case fetchProgress(dataset: String, FetchProgress)
     case settingsLoaded(SettingsView)
+    /// A file to show in the viewer, or why it cannot be read.
+    case fileLoaded(URL, text: String?, error: String?)
     /// A folder's entries for the file picker (nil and an error when it cannot be read).
     case folderListed(URL, [FilePicker.Entry]?, error: String?)
     /// A download ended: the setup options read again (the dataset now present), or why it failed.
@@ -57,7 +59,7 @@ public enum Effect: Sendable, Equatable {
     case startLabeling(dataset: String)
     case cancelLabeling
     case loadPastResults
-    /// Show a file in $EDITOR (read-only use: an experiment log).
+    /// Show a file read-only in the viewer (an experiment log).
     case showFile(URL)
     case fetchDataset(String)
     case openSettings

@@ -53,6 +53,8 @@ public struct AppState: Sendable {
     public var query = ""
     /// Alchemist with RAG: where the knowledge comes from.
     public var knowledgePath = ""
+    /// A file shown read-only over the screen (an experiment log), when open.
+    public var viewer: TextViewer?
     /// The file picker of the knowledge path, when open.
     public var picker: FilePicker?
     /// The text editor overlay, when open.

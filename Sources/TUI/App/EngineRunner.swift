@@ -69,6 +69,12 @@ public final class EngineRunner: Sendable {
             fetch(name)
         case .openSettings:
             post(.settingsLoaded(SettingsView(config: config, paths: paths, keys: keys, current: state.theme, policy: state.colorPolicy)))
+        case .showFile(let url):
+            do {
+                post(.fileLoaded(url, text: try String(contentsOf: url, encoding: .utf8), error: nil))
+            } catch {
+                post(.fileLoaded(url, text: nil, error: "cannot read \(url.path): \(error.localizedDescription)"))
+            }
         case .listFolder(let folder):
             post(Self.listing(of: folder))
         case .applyTheme(let theme, let remember):
@@ -77,7 +83,7 @@ public final class EngineRunner: Sendable {
                     post(.status("the theme is not remembered: \(error)"))
                 }
             }
-        case .render, .quit, .editProgram, .showFile:
+        case .render, .quit, .editProgram:
             break
         }
     }

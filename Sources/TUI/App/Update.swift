@@ -22,6 +22,16 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
         if key == .resize { return [.render] }
         if state.editing != nil { return editorKey(key, &state) }
         if state.picker != nil { return pickerKey(key, &state) }
+        if var viewer = state.viewer {
+            if key == .ctrlC { return [.quit] }
+            viewer.pageHeight = max(1, state.height - 3)  // the rows of text inside the box
+            switch viewer.handle(key) {
+            case .close: state.viewer = nil
+            case .handled: state.viewer = viewer
+            case .ignored: return []
+            }
+            return [.render]
+        }
         if key == .ctrlC { return [.quit] }
         // The browser's filter field and delete dialog take every key, q and ? included.
         if state.screen == .programs, !state.showsHelp, state.programs?.capturesKeys == true { return programsKey(key, &state) }
@@ -470,6 +480,14 @@ func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effe
         state.results?.showPastResults(rows)
     case .pastResultsFailed(let reason):
         state.results?.pastResultsFailed(reason)
+    case .fileLoaded(let url, let text, let error):
+        if let text {
+            state.viewer = TextViewer(title: url.lastPathComponent, text: text)
+        } else {
+            state.status = error ?? "cannot read \(url.path)"
+            state.statusIsError = true
+            return [.render]
+        }
     case .folderListed(let folder, let entries, let error):
         state.picker?.show(entries, of: folder, error: error)
     case .settingsLoaded(let view):

@@ -17,6 +17,7 @@ public enum AppView {
         case .settings:
             state.settings?.draw(into: &buffer, in: area)
         }
+        if let viewer = state.viewer { viewer.draw(into: &buffer, in: area) }
         if let picker = state.picker { picker.draw(into: &buffer, in: area, title: "Knowledge path: a source-list JSON file, a folder or a file") }
         if var editing = state.editing { Chrome.drawEditor(&editing, into: &buffer, in: area) }
         if state.showsHelp { Chrome.drawHelp(state.scope, into: &buffer, in: area) }
