@@ -124,11 +124,16 @@ import Testing
         #expect(lines[3].last == PythonHighlighter.Span("3", .codeNumber))
     }
 
-    @Test func longLinesEndInAnEllipsisAndRowsKeepTheirWidth() {
-        var buffer = CellBuffer(width: 20, height: 2)
+    @Test func longLinesWrapUnderABlankGutterAndRowsKeepTheirWidth() {
+        var buffer = CellBuffer(width: 20, height: 5)
         CodeView(source: "print('a very long line of code')\nx = 漢字漢字漢字漢字漢字漢字").draw(into: &buffer, in: buffer.area)
-        #expect(buffer.row(0).hasSuffix("…"))
-        for y in 0..<2 { #expect(DisplayWidth.of(buffer.row(y)) == 20) }
+        #expect(buffer.row(0) == "1 print('a very long")
+        #expect(buffer.row(1) == "   line of code')   ")
+        #expect(buffer.row(2).hasPrefix("2 x = 漢字"))
+        #expect(buffer.text.replacingOccurrences(of: "\n", with: "").filter { $0 == "漢" }.count == 6)  // nothing cut
+        // The continuation keeps the string's role.
+        #expect(buffer[3, 1].style.role == .codeString)
+        for y in 0..<5 { #expect(DisplayWidth.of(buffer.row(y)) == 20) }
     }
 }
 

@@ -42,8 +42,10 @@ extension ProgramsBrowser {
     /// How far the detail view can scroll at the size `resize` set.
     var maxDetailScroll: Int {
         let content = layout(in: Self.panesRect(width: screenWidth, height: screenHeight)).content
-        let count = tab == .code && selectedEntry != nil ? (codeView()?.lineCount ?? 0) : contentLines(width: content.width).count
-        return max(0, count - content.height)
+        if tab == .code, selectedEntry != nil {
+            return codeView()?.maxScroll(height: content.height, width: content.width) ?? 0
+        }
+        return max(0, contentLines(width: content.width).count - content.height)
     }
 
     /// The whole screen: a title row, the panes, the status row and the key help.
@@ -130,7 +132,7 @@ extension ProgramsBrowser {
         }
         let content = layout.content
         if tab == .code, selectedEntry != nil, var code = codeView() {
-            code.scroll = min(detailScroll, max(0, code.lineCount - content.height))
+            code.scroll = min(detailScroll, code.maxScroll(height: content.height, width: content.width))
             code.draw(into: &buffer, in: content)
             drawScrollMarks(into: &buffer, layout, first: code.scroll, count: code.lineCount)
             return

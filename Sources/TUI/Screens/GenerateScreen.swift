@@ -115,7 +115,7 @@ public enum GenerateScreen {
                 // The finished program: highlighted, from its first line, scrolled by the keys.
                 if let stats = lines.first { buffer.put(stats.text, x: inner.x, y: inner.y, style: stats.style, maxWidth: inner.width) }
                 var codeView = CodeView(source: code)
-                codeView.scroll(by: view.codeScroll, height: inner.height - 1)
+                codeView.scroll(by: view.codeScroll, height: inner.height - 1, width: inner.width)
                 codeView.draw(into: &buffer, in: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1))
                 return
             } else if let pane {
