@@ -39,6 +39,8 @@ public enum TUIApp {
         defer {
             backend.close()
             runner.shutdown()
+            // The process is about to exit: no sandbox worker may outlive it.
+            WorkerRegistry.shared.killAll()
         }
         let size = backend.size()
         var state = AppState(options: options, width: size.width, height: size.height)
@@ -111,6 +113,12 @@ public enum TUIApp {
                 case .programs(.openInEditor(let url)):
                     let edited = ExternalEditor.open(url, backend: backend)
                     runner?.loadPrograms(status: edited ? "edited \(url.lastPathComponent)" : "the editor failed or $EDITOR is not set (export EDITOR=vi)")
+                    isDirty = true
+                case .programs(.copyPath(let url)):
+                    // OSC 52: the terminal (and tmux with set-clipboard) puts the path on the clipboard.
+                    let copy = ProgramsActions.copyPath(url)
+                    backend.sendControl(copy.escape)
+                    runner?.loadPrograms(status: copy.status)
                     isDirty = true
                 case .applyTheme(let theme, _):
                     backend.apply(theme)

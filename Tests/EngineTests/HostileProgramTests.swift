@@ -69,8 +69,12 @@ import TestSupport
 
         // The well-behaved programs keep exactly their labels, in every batch, despite the restarts around them.
         let reference = try ReferenceLabels.compute(Self.good, texts: texts, classCount: 2)
-        #expect(column("good0") == reference[0])
-        #expect(column("good1") == reference[1])
+        func differences(_ name: String, _ expected: [Int]) -> String {
+            let rows = zip(column(name), expected).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+            return "\(name): \(rows.count) rows differ, first \(rows.prefix(8)); report \(String(describing: report[name])); restarts \(outcome.restarts)"
+        }
+        #expect(column("good0") == reference[0], "\(differences("good0", reference[0]))")
+        #expect(column("good1") == reference[1], "\(differences("good1", reference[1]))")
         #expect(report["good0"]?.faultCount == 0 && report["good1"]?.faultCount == 0)
 
         // Rejected before running: imports outside the allowlist (also inside functions) and reaching for interpreter internals.

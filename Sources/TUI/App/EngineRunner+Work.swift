@@ -14,7 +14,7 @@ extension EngineRunner {
         }
     }
 
-    /// What the browser asked for, except the editor (the loop owns the terminal for that).
+    /// What the browser asked for, except the editor and the clipboard (the loop owns the terminal for those).
     func carryOut(_ request: ProgramsRequest) {
         let root = paths.lfDir
         do {
@@ -26,7 +26,7 @@ extension EngineRunner {
                 try ProgramsActions.setEnabled(url, enabled, root: root)
                 loadPrograms(status: "\(url.lastPathComponent) \(enabled ? "enabled" : "disabled") for labeling")
             case .testOnValid(let program):
-                let task = Task { [self] in
+                launch(.testing) { [self] in
                     do {
                         guard let name = ProgramsActions.datasetName(of: program, root: root) else {
                             throw TUIError(description: "cannot tell which dataset \(program.name) belongs to")
@@ -37,15 +37,8 @@ extension EngineRunner {
                     } catch {
                         post(.programsFailed("\(program.name): \(error)"))
                     }
-                    held.withLock { $0.testing = nil }
                 }
-                held.withLock { $0.testing = task }
-            case .copyPath(let url):
-                let copy = ProgramsActions.copyPath(url)
-                // OSC 52: the terminal (and tmux with set-clipboard) puts the text on the clipboard.
-                FileHandle.standardOutput.write(Data(copy.escape.utf8))
-                loadPrograms(status: copy.status)
-            case .openInEditor, .close:
+            case .openInEditor, .copyPath, .close:
                 break
             }
         } catch {
@@ -56,7 +49,7 @@ extension EngineRunner {
     /// Applies the dataset's enabled programs and runs the label and end models, with progress.
     func startLabeling(dataset name: String, state: AppState) {
         let codeModel = state.codeModel?.spec
-        let task = Task { [self] in
+        launch(.labeling) { [self] in
             do {
                 let data = try DatasetCatalog(config: config, paths: paths).load(name)
                 let folder = paths.lfDir.appendingPathComponent(name)
@@ -80,11 +73,6 @@ extension EngineRunner {
             } catch {
                 post(Task.isCancelled ? .labelingCancelled : .labelingFailed("\(error)"))
             }
-            held.withLock { $0.labeling = nil }
-        }
-        held.withLock { held in
-            held.labeling?.cancel()
-            held.labeling = task
         }
     }
 
@@ -98,7 +86,7 @@ extension EngineRunner {
 
     /// Downloads a named dataset from the mirror with progress; on success the setup options are read again.
     func fetch(_ name: String) {
-        let task = Task { [self] in
+        launch(.fetching) { [self] in
             do {
                 guard let spec = config.dataset(named: name) else {
                     throw TUIError(description: "unknown dataset \(name)")
@@ -111,8 +99,6 @@ extension EngineRunner {
             } catch {
                 post(.fetchFinished(dataset: name, options: nil, error: "\(error)"))
             }
-            held.withLock { $0.fetching = nil }
         }
-        held.withLock { $0.fetching = task }
     }
 }

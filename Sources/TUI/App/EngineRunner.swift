@@ -7,14 +7,19 @@ import Synchronization
 /// (so the built-in synthesizer keeps writing different programs and a local server keeps running),
 /// and the programs it produced, by generation id, until they are saved or discarded.
 public final class EngineRunner: Sendable {
+    /// The kinds of background work; one task of each at a time.
+    enum Slot: Sendable, Hashable { case generation, labeling, fetching, testing }
+
     struct Held: Sendable {
         var session: GenerationSession?
         var sessionKey: String?
-        var task: Task<Void, Never>?
         var programs: [Int: GeneratedProgram] = [:]
-        var labeling: Task<Void, Never>?
-        var fetching: Task<Void, Never>?
-        var testing: Task<Void, Never>?
+        /// The task of each slot, for cancelling it.
+        var tasks: [Slot: Task<Void, Never>] = [:]
+        /// Slots whose task has not ended, by the token of that task (set before it starts, so a
+        /// task that ends at once cannot leave its slot marked busy).
+        var running: [Slot: Int] = [:]
+        var nextToken = 0
     }
 
     let config: AppConfig
@@ -34,10 +39,30 @@ public final class EngineRunner: Sendable {
     /// The messages that arrived since the last call, oldest first.
     public func drain() -> [AppMessage] { inbox.withLock { messages in defer { messages.removeAll() }; return messages } }
 
-    /// True while a generation, labeling or download task runs (the loop then polls more often).
-    public var isBusy: Bool {
-        held.withLock { held in [held.task, held.labeling, held.fetching, held.testing].contains { $0.map { !$0.isCancelled } ?? false } }
+    /// True while a generation, labeling, test or download task runs (the loop then polls more often).
+    public var isBusy: Bool { held.withLock { !$0.running.isEmpty } }
+
+    /// Runs `work` as the task of `slot`, cancelling the slot's previous task.
+    func launch(_ slot: Slot, _ work: @escaping @Sendable () async -> Void) {
+        let token = held.withLock { held -> Int in
+            held.tasks[slot]?.cancel()
+            held.nextToken += 1
+            held.running[slot] = held.nextToken
+            return held.nextToken
+        }
+        let task = Task { [self] in
+            await work()
+            held.withLock { held in
+                if held.running[slot] == token {
+                    held.running[slot] = nil
+                    held.tasks[slot] = nil
+                }
+            }
+        }
+        held.withLock { held in if held.running[slot] == token { held.tasks[slot] = task } }
     }
+
+    func cancel(_ slot: Slot) { held.withLock { $0.tasks[slot]?.cancel() } }
 
     /// Starts the work an effect asks for; returns at once.
     public func perform(_ effect: Effect, state: AppState) {
@@ -49,7 +74,7 @@ public final class EngineRunner: Sendable {
             }
             startGeneration(id: id, choices: choices)
         case .cancelGeneration:
-            held.withLock { $0.task?.cancel() }
+            cancel(.generation)
         case .saveProgram(let id):
             save(id)
         case .discardProgram(let id):
@@ -62,7 +87,7 @@ public final class EngineRunner: Sendable {
         case .startLabeling(let dataset):
             startLabeling(dataset: dataset, state: state)
         case .cancelLabeling:
-            held.withLock { $0.labeling?.cancel() }
+            cancel(.labeling)
         case .loadPastResults:
             loadPastResults()
         case .fetchDataset(let name):
@@ -96,7 +121,7 @@ public final class EngineRunner: Sendable {
 
     private func startGeneration(id: Int, choices: GenerationChoices) {
         let key = Self.sessionKey(choices)
-        let task = Task { [self] in
+        launch(.generation) { [self] in
             do {
                 let session = try await session(for: choices, key: key) { line in
                     self.post(.generationPreparing(id: id, line))
@@ -117,10 +142,6 @@ public final class EngineRunner: Sendable {
                     post(.generationFailed(id: id, message: "\(error)", advice: "check the choices and the files named"))
                 }
             }
-        }
-        held.withLock { held in
-            held.task?.cancel()
-            held.task = task
         }
     }
 
@@ -190,15 +211,16 @@ public final class EngineRunner: Sendable {
         }
     }
 
-    /// Cancels the work in flight and stops the local server; sandbox workers are killed.
+    /// Cancels the work in flight (its sandbox workers end with it) and stops the local server.
+    /// It does not use `WorkerRegistry.killAll`: that reaches every worker of the process, also
+    /// those of other work (another runner, another test), which then lose batches they were
+    /// running. The app kills what is left when it exits (`TUIApp.run`).
     public func shutdown() {
-        let (task, session) = held.withLock { held in
-            defer { held.task = nil; held.session = nil }
-            return (held.task, held.session)
+        let session = held.withLock { held in
+            defer { held.session = nil }
+            held.tasks.values.forEach { $0.cancel() }
+            return held.session
         }
-        task?.cancel()
-        held.withLock { held in [held.labeling, held.fetching, held.testing].forEach { $0?.cancel() } }
         session?.close()
-        WorkerRegistry.shared.killAll()
     }
 }

@@ -24,11 +24,17 @@ enum ExternalEditor {
         return run(editor, file: file)
     }
 
+    /// This process's environment without API keys: the editor (and whatever it starts) never sees them.
+    static func environment(_ base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        base.filter { name, _ in !name.hasSuffix("_API_KEY") }
+    }
+
     /// Runs the editor command through the shell (it may carry flags, e.g. "code -w"), on this terminal.
     private static func run(_ editor: String, file: URL) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "\(editor) \"$1\"", "alchemist-editor", file.path]
+        process.environment = environment()
         do {
             try process.run()
             process.waitUntilExit()

@@ -92,6 +92,12 @@ final class NcursesBackend: TerminalBackend {
         _ = wrefresh(cn_stdscr())
     }
 
+    /// Writes a control sequence straight to the terminal, after what ncurses has queued.
+    func sendControl(_ sequence: String) {
+        fflush(stdout)
+        FileHandle.standardOutput.write(Data(sequence.utf8))
+    }
+
     /// True when the terminal has gone away (its window closed, the tmux session killed): reads fail,
     /// so the loop must end instead of spinning.
     func isGone() -> Bool {

@@ -13,11 +13,14 @@ public protocol TerminalBackend: AnyObject {
     func isGone() -> Bool
     /// Shows `theme` from the next frame on (the settings screen's preview).
     func apply(_ theme: Theme)
+    /// Sends a control sequence the screen does not show (OSC 52: put text on the clipboard).
+    func sendControl(_ sequence: String)
 }
 
 extension TerminalBackend {
     public func suspend() {}
     public func resume() {}
     public func isGone() -> Bool { false }
+    public func sendControl(_ sequence: String) {}
     public func apply(_ theme: Theme) {}
 }

@@ -45,6 +45,9 @@ public final class TestBackend: TerminalBackend, @unchecked Sendable {
 
     public func size() -> (width: Int, height: Int) { (width, height) }
     public func draw(_ buffer: CellBuffer) { frames.append(Frame(buffer: buffer)) }
+    /// Control sequences the app sent (clipboard), in order.
+    public private(set) var controls: [String] = []
+    public func sendControl(_ sequence: String) { controls.append(sequence) }
 
     /// The next scripted key; nil (a timeout) while a wait is unmet; when the script is done, Ctrl-C,
     /// so a loop under test always ends.
