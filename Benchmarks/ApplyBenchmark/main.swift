@@ -73,10 +73,28 @@ func runReference() throws -> (Double, String) {
 func runApplier(workers: Int) async throws -> (Double, LabelMatrix) {
     var settings = SandboxSettings.defaults
     settings.workers = workers
+    if let batch = Int(argument("--batch") ?? "") { settings.batchSize = batch }
     let started = ContinuousClock.now
+    let before = cpuSeconds()
     let outcome = try await ProgramApplier(settings: settings).apply(programs, to: texts, classCount: 2)
     let elapsed = ContinuousClock.now - started
+    let after = cpuSeconds()
+    if argument("--cpu") != nil {
+        print(String(format: "  cpu: engine %.2f s (%.2f s system), program processes %.2f s", after.engine - before.engine,
+                     after.system - before.system, after.children - before.children))
+    }
     return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, outcome.matrix)
+}
+
+/// CPU seconds of this process and of its reaped children (the sandboxes).
+func cpuSeconds() -> (engine: Double, system: Double, children: Double) {
+    func seconds(_ who: Int32) -> (Double, Double) {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who), &usage)
+        return (Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6, Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6)
+    }
+    let own = seconds(RUSAGE_SELF.rawValue), children = seconds(RUSAGE_CHILDREN.rawValue)
+    return (own.0 + own.1, own.1, children.0 + children.1)
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -150,6 +168,11 @@ print(String(format: "reference (plain Python loop, 1 process): %.3f s, %.0f vot
 for workers in workerCounts {
     let times = applierTimes[workers] ?? []
     let seconds = median(times)
+    // Each round's applier run against the reference run just before it: paired ratios cancel the
+    // drift of a shared machine better than a ratio of two medians.
+    let paired = zip(referenceTimes, times).map { $0 / $1 }
+    print(String(format: "  %d worker%@, paired ratio (median of rounds): %.2f×   per round: %@", workers, workers == 1 ? "" : "s",
+                 median(paired), paired.map { String(format: "%.2f", $0) }.joined(separator: " ")))
     print(String(format: "sandboxed applier, %d worker%@: %.3f s, %.0f votes/s, %.2f× the reference   runs: %@%@",
                  workers, workers == 1 ? "" : "s", seconds, votes / seconds, referenceSeconds / seconds,
                  times.map { String(format: "%.2f", $0) }.joined(separator: " "),

@@ -46,6 +46,7 @@ public enum TUIApp {
         var state = AppState(options: options, width: size.width, height: size.height)
         state.theme = theme
         state.colorPolicy = ColorPolicy(noColorFlag: themeFlags.noColor, environment: environment)
+        runner.checkSandbox()
         loop(state: state, backend: backend, runner: runner)
     }
 

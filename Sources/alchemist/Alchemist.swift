@@ -23,8 +23,13 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("lf-dir"), help: "Labeling-program folder (default: config.json, else under the app home).")
     var lfDir: String?
 
+    @Flag(name: .customLong("unsafe-no-os-sandbox"),
+          help: "Run labeling programs even where no operating-system sandbox (bubblewrap) can be made, with the Python-level checks alone. Not a boundary: only for code you trust.")
+    var unsafeNoOSSandbox = false
+
     func load() throws -> (AppConfig, AppPaths) {
-        let config = try ConfigLoader.load(from: try ConfigLoader.locate(explicit: self.config))
+        var config = try ConfigLoader.load(from: try ConfigLoader.locate(explicit: self.config))
+        config.sandbox.allowWithoutOSSandbox = unsafeNoOSSandbox
         return (config, AppPaths.resolve(config: config, dataDirFlag: dataDir, lfDirFlag: lfDir))
     }
 }

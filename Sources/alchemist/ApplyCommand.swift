@@ -38,8 +38,8 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
             let rows = try data.split(splitName)
-            let programs = try ProgramStore.programs(under: URL(fileURLWithPath: lfs))
-            guard !programs.isEmpty else { throw BadInput("\(lfs): no .py labeling programs found") }
+            let scan = try SkippedPrograms.scan(lfs)
+            let programs = scan.programs
 
             var settings = config.sandbox
             if let workers {
@@ -49,6 +49,10 @@ struct ApplyCommand: AsyncParsableCommand {
             if let callTimeout {
                 guard callTimeout > 0 else { throw BadInput("--call-timeout: must be positive") }
                 settings.callTimeoutSeconds = callTimeout
+            }
+            let batches = (rows.count + settings.batchSize - 1) / settings.batchSize
+            if let note = settings.effectiveWorkers(programs: programs.count, batches: batches).note {
+                FileHandle.standardError.write(Data("alchemist: note: \(note)\n".utf8))
             }
             InterruptHandler.install()
             let interactive = !json && isatty(2) != 0
@@ -64,8 +68,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 let url = URL(fileURLWithPath: saveMatrix)
                 try AtomicFile.write(Data(outcome.matrix.tsv(programNames: programs.map(\.name)).utf8), to: url)
             }
-            let report = ApplyReport(dataset: data, split: splitName, rows: rows, programs: programs, outcome: outcome,
-                                     statistics: analysis.programs, totals: analysis.totals, seconds: elapsed.seconds)
+            let report = ApplyReport(dataset: data, split: splitName, rows: rows, programs: programs, skipped: scan.skipped,
+                                     outcome: outcome, statistics: analysis.programs, totals: analysis.totals, seconds: elapsed.seconds)
             print(json ? try report.json() : report.table())
         }
     }

@@ -7,6 +7,8 @@ struct ApplyReport {
     let split: SplitName
     let rows: DatasetSplit
     let programs: [LabelingProgram]
+    /// The `--lfs` files that could not be read (stderr named them already).
+    var skipped: [ProgramStoreError] = []
     let outcome: ApplyOutcome
     let statistics: [ProgramStatistics]
     let totals: MatrixTotals
@@ -37,6 +39,7 @@ struct ApplyReport {
             "split": split.rawValue,
             "rows": rows.count,
             "programs": items,
+            "skipped": SkippedPrograms.json(skipped),
             "totals": ["coverage": totals.coverage, "overlaps": totals.overlaps, "conflicts": totals.conflicts],
             "sandbox": outcome.sandboxFacts,
             "seconds": seconds,
@@ -82,11 +85,25 @@ struct ApplyReport {
         }
         let facts = outcome.sandboxFacts
         if !facts.isEmpty {
-            out += "\nsandbox: \(outcome.workers) worker\(outcome.workers == 1 ? "" : "s"), user \(facts["user"] ?? "?"), network \(facts["network"] ?? "?"), "
-            out += "memory \(facts["memory_mb"] ?? "?") MB, new files/sockets \(facts["descriptors"] == "closed" ? "blocked" : "not blocked")"
-            if outcome.restarts > 0 { out += ", \(outcome.restarts) worker restarts" }
+            out += "\n" + Self.sandboxLine(facts: facts, workers: outcome.workers)
+            if outcome.restarts > 0 { out += ", \(outcome.restarts) process restarts" }
             out += "\n"
         }
         return out
+    }
+
+    /// What confined the programs, in one line; a loud warning first when no OS sandbox did.
+    static func sandboxLine(facts: [String: String], workers: Int) -> String {
+        var line = ""
+        let os = facts["os_sandbox"] ?? "?"
+        if os.hasPrefix("none") {
+            line += "WARNING: the programs ran WITHOUT an operating-system sandbox (\(os.dropFirst(6).dropLast()))\n"
+        }
+        line += "sandbox: \(os.hasPrefix("bubblewrap") ? "bubblewrap (own user, mount, PID, IPC, network namespaces; read-only root)" : "Python-level checks only")"
+        line += ", user \(facts["os_user"] ?? facts["uid"].map { "uid \($0)" } ?? "?"), network \(facts["network"] ?? "?")"
+        line += ", seccomp \(facts["seccomp"] ?? "?"), memory \(facts["memory_mb"] ?? "?") MB"
+        line += ", new files/sockets \(facts["descriptors"] == "closed" ? "blocked" : "not blocked")"
+        line += ", \(workers) process\(workers == 1 ? "" : "es") at once"
+        return line
     }
 }

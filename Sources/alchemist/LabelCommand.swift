@@ -52,13 +52,17 @@ struct LabelCommand: AsyncParsableCommand {
             }
             var votes = LabelingJob.Votes.datasetWeakLabels
             if let lfs {
-                let programs = try ProgramStore.programs(under: URL(fileURLWithPath: lfs))
-                guard !programs.isEmpty else { throw BadInput("\(lfs): no .py labeling programs found") }
-                votes = .programs(programs)
+                votes = .programs(try SkippedPrograms.scan(lfs).programs)
                 InterruptHandler.install()
             }
             var settings = config.sandbox
-            if let workers { settings.workers = workers }
+            if let workers {
+                guard workers >= 0 else { throw BadInput("--workers: must be 0 (one per core) or more") }
+                settings.workers = workers
+                if let note = settings.effectiveWorkers(programs: Int.max / 4, batches: 1).note {
+                    FileHandle.standardError.write(Data("alchemist: note: \(note)\n".utf8))
+                }
+            }
             var job = LabelingJob(dataset: data, votes: votes, sandbox: settings, experimentLogFolder: paths.expLogDir)
             job.runs = runs
             job.featureBits = featureBits

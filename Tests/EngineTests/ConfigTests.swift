@@ -76,12 +76,12 @@ import TestSupport
         }
         #expect(error?.keyPath == "rag.top_k")
         #expect(error?.reason.contains("expected an integer") == true)
-        let boolean = failure { object in
+        let number = failure { object in
             var sandbox = object["sandbox"] as? [String: Any] ?? [:]
-            sandbox["isolate_network"] = 1
+            sandbox["cpu_ms_per_row"] = "fast"
             object["sandbox"] = sandbox
         }
-        #expect(boolean?.keyPath == "sandbox.isolate_network")
+        #expect(number?.keyPath == "sandbox.cpu_ms_per_row")
     }
 
     @Test func badPriceAndProviderAreNamedWithTheirIndex() {

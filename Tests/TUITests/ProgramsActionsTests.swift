@@ -63,4 +63,26 @@ import TestSupport
         try browser.reload(ledger: nil)
         #expect(browser.render(width: 120, height: 40).text.contains("does not load"))
     }
+
+    /// A program's error text is data: its escape sequences never reach the screen buffer.
+    @Test func escapeSequencesInALoadErrorNeverReachTheScreen() async throws {
+        let fixture = try ProgramFixture.make()
+        defer { fixture.remove() }
+        let url = fixture.root.appendingPathComponent("handwritten/escapes.py")
+        try ProgramFixture.write("raise ValueError('\\x1b]0;owned\\x07\\x1b[2J evil \\x9b31m')\ndef label_function(text):\n    return 1\n", to: url)
+        var browser = try fixture.browser()
+        browser.press(.char("/"))
+        browser.type("escapes")
+        browser.press(.enter)
+        guard case .testOnValid(let program)? = browser.handle(.char("t")) else {
+            Issue.record("t made no test request")
+            return
+        }
+        let result = try await ProgramsActions.testOnValid(program, dataset: try demo(), settings: settings, root: fixture.root, maxRows: 10)
+        #expect(!result.loads)
+        try browser.reload(ledger: nil)
+        let screen = browser.render(width: 120, height: 40).text
+        #expect(screen.contains("does not load: error while loading: ValueError:"), "\(screen)")
+        #expect(!screen.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+    }
 }

@@ -107,3 +107,17 @@ import Testing
         #expect(alchemist > scriptorium)  // two stages
     }
 }
+
+@Suite struct SandboxWarningTests {
+    /// Programs run without the OS sandbox only when the user said so, and the screen keeps saying it.
+    @Test func theSandboxWarningStaysOnTheStatusLine() throws {
+        var state = try Fixtures.state(width: 120, height: 40)
+        _ = update(&state, .sandboxChecked(warning: "UNSAFE: programs run without an OS sandbox (--unsafe-no-os-sandbox)"))
+        _ = update(&state, .status("a later status"))
+        let screen = AppView.render(state).text
+        #expect(screen.contains("⚠ UNSAFE: programs run without an OS sandbox"), "\(screen)")
+        #expect(screen.contains("a later status"))
+        _ = update(&state, .sandboxChecked(warning: nil))
+        #expect(!AppView.render(state).text.contains("UNSAFE"))
+    }
+}

@@ -134,25 +134,63 @@ public struct RAGSettings: Sendable, Equatable {
     public var topK: Int
 }
 
-/// Limits for the child processes that run LLM-written programs.
+/// Limits for the child processes that run LLM-written programs (docs/SECURITY.md).
 public struct SandboxSettings: Sendable, Equatable {
-    /// Worker processes; 0 means one per core.
+    /// Program processes running at once; 0 means one per core. More than the cores is capped (`effectiveWorkers`).
     public var workers: Int
     public var batchSize: Int
+    /// Time budget of one call; a call past it becomes an abstain.
     public var callTimeoutSeconds: Double
-    /// Timeouts after which a program is stopped for the rest of a run.
-    public var maxTimeouts: Int
-    /// Worker kills (crash or stall) after which a program is stopped for the rest of a run.
+    /// Calls that hit the time budget, the memory limit or the recursion limit after which a
+    /// program is stopped for the rest of a run.
+    public var maxLimitHits: Int
+    /// Process deaths (crash, stall, a limit of the engine's) after which a program is stopped for the rest of a run.
     public var maxKills: Int
+    /// Address-space limit of one program process.
     public var memoryMB: Int
-    public var cpuSeconds: Int
+    /// CPU a program may use per row, on average: sets the engine's per-batch and per-run CPU limits.
+    public var cpuMillisecondsPerRow: Double
+    /// CPU a program's module level may use while loading.
+    public var loadSeconds: Double
     /// Interpreter to use; nil picks /usr/bin/python3, else python3 on PATH.
     public var python: String?
-    public var isolateNetwork: Bool
-    /// Account the workers switch to when the app runs as root.
+    /// Account the program processes are started as when the app runs as root.
     public var dropPrivilegesTo: String
+    /// Run programs without the operating-system sandbox when it cannot be made (`--unsafe-no-os-sandbox`).
+    /// Never read from config.json: the user asks for it on each command.
+    public var allowWithoutOSSandbox = false
+    /// Test-only: switch off the Python-level checks (AST check, import allowlist, reduced builtins)
+    /// so tests can show that the OS sandbox holds on its own.
+    var pythonLevelChecks = true
+
+    public init(workers: Int, batchSize: Int, callTimeoutSeconds: Double, maxLimitHits: Int, maxKills: Int, memoryMB: Int,
+                cpuMillisecondsPerRow: Double, loadSeconds: Double, python: String?, dropPrivilegesTo: String) {
+        self.workers = workers
+        self.batchSize = batchSize
+        self.callTimeoutSeconds = callTimeoutSeconds
+        self.maxLimitHits = maxLimitHits
+        self.maxKills = maxKills
+        self.memoryMB = memoryMB
+        self.cpuMillisecondsPerRow = cpuMillisecondsPerRow
+        self.loadSeconds = loadSeconds
+        self.python = python
+        self.dropPrivilegesTo = dropPrivilegesTo
+    }
 
     public static let defaults = SandboxSettings(
-        workers: 0, batchSize: 1000, callTimeoutSeconds: 1.0, maxTimeouts: 3, maxKills: 2,
-        memoryMB: 1024, cpuSeconds: 3600, python: nil, isolateNetwork: true, dropPrivilegesTo: "nobody")
+        workers: 0, batchSize: 1000, callTimeoutSeconds: 1.0, maxLimitHits: 3, maxKills: 2, memoryMB: 1024,
+        cpuMillisecondsPerRow: 20, loadSeconds: 2, python: nil, dropPrivilegesTo: "nobody")
+
+    /// The number of program processes to run at once for `batches` batches of `programs` programs,
+    /// and a note when the request was capped: never more than the cores (extra processes only
+    /// compete for them) nor than there is work for.
+    public func effectiveWorkers(programs: Int, batches: Int,
+                                 cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> (count: Int, note: String?) {
+        let cores = max(1, cores)
+        let work = max(1, programs * batches)
+        guard workers > 0 else { return (min(cores, work), nil) }
+        let count = min(workers, cores, work)
+        let note = workers > cores ? "\(workers) workers asked for, \(cores) used: this machine has \(cores) cores" : nil
+        return (count, note)
+    }
 }

@@ -122,10 +122,10 @@ public enum ConfigLoader {
         var sandboxReader = try root.object("sandbox")
         let sandbox = SandboxSettings(
             workers: try sandboxReader.int("workers"), batchSize: try sandboxReader.int("batch_size"),
-            callTimeoutSeconds: try sandboxReader.double("call_timeout_seconds"), maxTimeouts: try sandboxReader.int("max_timeouts"),
+            callTimeoutSeconds: try sandboxReader.double("call_timeout_seconds"), maxLimitHits: try sandboxReader.int("max_limit_hits"),
             maxKills: try sandboxReader.int("max_kills"), memoryMB: try sandboxReader.int("memory_mb"),
-            cpuSeconds: try sandboxReader.int("cpu_seconds"), python: try sandboxReader.optionalString("python"),
-            isolateNetwork: try sandboxReader.bool("isolate_network"), dropPrivilegesTo: try sandboxReader.string("drop_privileges_to"))
+            cpuMillisecondsPerRow: try sandboxReader.double("cpu_ms_per_row"), loadSeconds: try sandboxReader.double("load_seconds"),
+            python: try sandboxReader.optionalString("python"), dropPrivilegesTo: try sandboxReader.string("drop_privileges_to"))
         try requireKeys(sandboxReader, ["python"])
         try sandboxReader.finish()
         try validate(sandbox, sandboxReader)
@@ -211,9 +211,10 @@ public enum ConfigLoader {
         if s.workers < 0 { throw reader.error("workers", "must be 0 (one per core) or more") }
         if s.batchSize < 1 { throw reader.error("batch_size", "must be at least 1") }
         if !(s.callTimeoutSeconds > 0) { throw reader.error("call_timeout_seconds", "must be positive") }
-        if s.maxTimeouts < 1 { throw reader.error("max_timeouts", "must be at least 1") }
+        if s.maxLimitHits < 1 { throw reader.error("max_limit_hits", "must be at least 1") }
         if s.maxKills < 1 { throw reader.error("max_kills", "must be at least 1") }
         if s.memoryMB < 64 { throw reader.error("memory_mb", "must be at least 64") }
-        if s.cpuSeconds < 1 { throw reader.error("cpu_seconds", "must be at least 1") }
+        if !(s.cpuMillisecondsPerRow > 0) { throw reader.error("cpu_ms_per_row", "must be positive") }
+        if !(s.loadSeconds > 0) { throw reader.error("load_seconds", "must be positive") }
     }
 }

@@ -88,10 +88,12 @@ public struct ProgramStates: Sendable, Equatable {
                 guard let date = LedgerText.date(dateText) else {
                     throw test.error("date", "\"\(dateText)\" is not an ISO 8601 UTC date")
                 }
+                // Program output read back from disk is shown in the browser: cleaned like fresh output.
+                let loadError = try test.optionalString("load_error").map { ProgramOutputText.clean($0) }
                 state.latestTest = ProgramTestRecord(
                     split: try test.string("split"), rows: try test.int("rows"), coverage: try test.double("coverage"),
                     accuracy: try test.optionalDouble("accuracy"), errors: try test.int("errors"),
-                    timeouts: try test.optionalInt("timeouts") ?? 0, loadError: try test.optionalString("load_error"), date: date)
+                    timeouts: try test.optionalInt("timeouts") ?? 0, loadError: loadError, date: date)
                 try test.finish()
             }
             try entry.finish()

@@ -64,37 +64,11 @@ public struct ProgramStore: Sendable {
         return (numbers.max() ?? 0) + 1
     }
 
-    /// Every `.py` file under `folder` (recursively), in natural order (LF2 before LF10), parsed.
+    /// The readable programs of `scan(under:)`, for callers that do not report skipped files
+    /// (pricing, generation's duplicate check): a file that cannot be read is left out.
+    ///
+    /// - Throws: when `folder` does not exist or cannot be listed.
     public static func programs(under folder: URL) throws -> [LabelingProgram] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else {
-            throw ProgramStoreError(path: folder.path, reason: "no such folder")
-        }
-        let files: [URL]
-        if !isDirectory.boolValue {
-            files = [folder]
-        } else {
-            guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil,
-                                                                  options: [.skipsHiddenFiles]) else {
-                throw ProgramStoreError(path: folder.path, reason: "cannot list the folder")
-            }
-            files = enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "py" }
-        }
-        let base = isDirectory.boolValue ? folder.standardizedFileURL.path : folder.deletingLastPathComponent().standardizedFileURL.path
-        let named = files.map { url -> (String, URL) in
-            let path = url.standardizedFileURL.path
-            let relative = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : url.lastPathComponent
-            return (String(relative.dropLast(3)), url)
-        }.sorted { $0.0.localizedStandardCompare($1.0) == .orderedAscending }
-        return try named.map { name, url in
-            let data: Data
-            do { data = try Data(contentsOf: url) } catch {
-                throw ProgramStoreError(path: url.path, reason: "cannot read (\(error.localizedDescription))")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw ProgramStoreError(path: url.path, reason: "not valid UTF-8")
-            }
-            return ProgramFile.parse(text, name: name, path: url)
-        }
+        try scan(under: folder).programs
     }
 }

@@ -1,30 +1,33 @@
 # Alchemist sandbox worker.
 #
-# Runs LLM-written labeling programs, which are untrusted, on batches of texts.
-# The engine starts it as `python3 -I -u -c <this file>` in an empty folder with a
-# minimal environment. The first line on stdin configures it; the worker then
-# locks itself down (network namespace, resource limits, unprivileged user, no
-# new file descriptors) before it compiles any program.
+# Runs one LLM-written labeling program, which is untrusted, on batches of texts. The engine
+# starts it as `python3 -I -S -u -c <this file>` inside bubblewrap (docs/SECURITY.md): its own
+# user, mount, PID, IPC, UTS and network namespaces, a read-only root holding only the Python
+# runtime, no environment but PATH and the locale. Before the program's code runs, the worker
+# imports the allowed modules, sets resource limits, closes its output to the program, and
+# installs a seccomp filter (no sockets, no exec, no fork, no ptrace, no namespaces, no mounts).
 #
-# Protocol (one line per message). Engine -> worker on stdin (JSON):
-#   {"op": "start", ...settings..., "programs": [{"id": 0, "source": "..."}]}
-#   {"op": "batch", "b": 7, "run": [0, 2], "texts": ["...", ...]}
-# Worker -> engine on a private duplicate of the original stdout:
-#   {"hello": {...}}                      sandbox facts, after lock-down
-#   {"loaded": id, "ok": true|false, "error": "..."}
-#   {"ready": true}
-#   {"b": 7, "p": 0, "e": errors, "t": timeouts, "x": invalid, "stop": bool, "msg": str|null, "l": "201"}
+# Protocol. Engine -> worker on stdin:
+#   {"op": "start", ...settings..., "source": "..."}          one JSON line
+#   B <batch> <count> <bytes>\n + <bytes> of UTF-8 texts joined by NUL
+#   J <batch> <count> <bytes>\n + <bytes> of a JSON array of strings
+#   R <batch> <count> <offset> <length>\n   the texts are bytes offset..offset+length of descriptor 3,
+#                                          a sealed read-only memory file of all texts joined by NUL
+# Worker -> engine on a private duplicate of the original stdout, one JSON line each:
+#   {"hello": {...}}                      facts, after lock-down and before the program loads
+#   {"loaded": true} | {"loaded": false, "error": "..."}
+#   {"b": 7, "e": errors, "t": timeouts, "m": limit hits, "x": invalid, "stop": bool, "msg": str|null, "l": "201"}
 #                                          votes, one character each (chr(vote + 49)) for up to 40 classes,
 #                                          else comma-separated ("1,-1,0")
-#   {"done": 7}
-#   h                                      heartbeat while a program runs
-# Programs' own prints go to a sink, so they can never corrupt this channel.
+# The engine checks every line (WorkerSession) and measures time and CPU itself: nothing here is
+# trusted once the program has run, and nothing here is needed to stop a program.
 
 import ast
 import builtins
 import json
 import os
 import signal
+import struct
 import sys
 import types
 
@@ -79,7 +82,7 @@ class CallTimeout(BaseException):
 ALLOWED_MODULES = (
     "re", "string", "math", "cmath", "collections", "collections.abc", "itertools", "functools",
     "unicodedata", "statistics", "datetime", "json", "difflib", "fractions", "decimal", "heapq",
-    "bisect", "textwrap", "html", "typing", "enum", "numbers", "copy", "calendar",
+    "bisect", "textwrap", "html", "typing", "enum", "numbers", "calendar",
 )
 # Builtins a program does not get: ways to reach files, code objects, the interpreter or attributes by name.
 REMOVED_BUILTINS = (
@@ -89,6 +92,10 @@ REMOVED_BUILTINS = (
 )
 # Public names that hand out attributes by string, evaluate text, or change state other programs share.
 HIDDEN_NAMES = {
+    ("functools", "update_wrapper"),      # getattr and setattr by any name given as a string (assigned=, updated=)
+    ("functools", "wraps"),
+    ("functools", "singledispatch"),      # register() evaluates string annotations (get_type_hints)
+    ("functools", "singledispatchmethod"),
     ("string", "Formatter"),              # get_field resolves "0.__class__..." strings
     ("typing", "get_type_hints"),         # evaluates string annotations
     ("typing", "ForwardRef"),
@@ -107,6 +114,13 @@ BLOCKED_ATTRIBUTES = {
     "co_code", "co_consts", "func_globals", "mro",
 }
 ALLOWED_DUNDERS = {"__init__", "__name__"}
+# Special methods a program's own classes may define. Others (__getattr__, __setattr__, __set_name__,
+# __reduce_ex__, __init_subclass__, __class_getitem__, __get__, ...) let library code call into the
+# program with attribute names or objects it should not get.
+ALLOWED_METHOD_DUNDERS = {
+    "__init__", "__repr__", "__str__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__",
+    "__len__", "__iter__", "__next__", "__contains__", "__getitem__", "__call__", "__bool__", "__missing__",
+}
 
 
 def is_dunder(name):
@@ -134,16 +148,44 @@ def check_source(tree):
         elif isinstance(node, ast.Name):
             if is_dunder(node.id) and node.id not in ALLOWED_DUNDERS:
                 return "line %d: use of %s is not allowed" % (node.lineno, node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if is_dunder(node.name) and node.name not in ALLOWED_METHOD_DUNDERS:
+                return "line %d: defining %s is not allowed in a labeling program" % (node.lineno, node.name)
     return None
 
 
-def import_allowed():
-    """Imports the allowed modules while files can still be opened (before the lock-down)."""
+def imported_names(source):
+    """The allowed modules a program's source imports (the AST check rejects every other way to
+    import), with their parent packages; None when the source does not parse (load reports it)."""
+    try:
+        tree = ast.parse(source)
+    except Exception:
+        return None
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module)
+    wanted = {name for name in names if name in ALLOWED_MODULES}
+    wanted.update(name.split(".")[0] for name in list(wanted))
+    if "collections" in wanted:
+        wanted.add("collections.abc")  # reachable as collections.abc once collections is imported
+    return wanted
+
+
+def import_allowed(wanted):
+    """Imports the allowed modules the program uses (all of them when `wanted` is None) while files
+    can still be opened, before the lock-down."""
     import importlib
     real = {}
     for name in ALLOWED_MODULES:
-        real[name] = importlib.import_module(name)
-    import _strptime  # noqa: F401  datetime.strptime imports it lazily; files are out of reach later
+        if wanted is None or name in wanted:
+            real[name] = importlib.import_module(name)
+    if "datetime" in real:
+        import _strptime  # noqa: F401  datetime.strptime imports it lazily; files are out of reach later
+    global ctypes
+    import ctypes  # for prctl and seccomp; imported now, while files can still be opened
     return real
 
 
@@ -172,7 +214,7 @@ def make_proxies(real):
                 setattr(wrapper, key, value)
         return wrapper
 
-    for name in ALLOWED_MODULES:
+    for name in real:
         proxy(name)
     return proxies
 
@@ -195,14 +237,14 @@ def make_builtins(proxies):
 
 
 def lock_down(settings):
-    """Network namespace, resource limits and an unprivileged user, in that order."""
+    """Resource limits, the output sink, no new descriptors, no new privileges, seccomp. The OS
+    sandbox around this process is the boundary; these narrow what is left inside it."""
     import resource
-    facts = {"pid": os.getpid(), "python": sys.version.split()[0], "started_as_uid": os.getuid()}
-
-    if settings.get("isolate_network", True):
-        facts["network"] = "isolated" if unshare_network() else "not isolated (unshare refused)"
+    facts = {"python": sys.version.split()[0], "uid": os.getuid()}
+    if settings.get("isolated"):
+        facts["network"] = "isolated (own namespace)"
     else:
-        facts["network"] = "not isolated (disabled in config)"
+        facts["network"] = "isolated" if unshare_network() else "not isolated (unshare refused)"
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing a file then fails with an error instead of a kill
     memory = int(settings["memory_mb"]) * 1024 * 1024
@@ -220,19 +262,7 @@ def lock_down(settings):
         except (ValueError, OSError):
             facts.setdefault("limits_refused", []).append(which)
 
-    if facts["started_as_uid"] == 0:
-        import pwd
-        account = settings.get("drop_to") or "nobody"
-        entry = pwd.getpwnam(account)
-        os.setgroups([])
-        os.setgid(entry.pw_gid)
-        os.setuid(entry.pw_uid)
-        facts["user"] = "%s (uid %d, dropped from root)" % (account, entry.pw_uid)
-    else:
-        facts["user"] = "unchanged (uid %d; not started as root)" % facts["started_as_uid"]
-    facts["no_new_privileges"] = no_new_privileges()
-
-    # Stdout and stderr of programs go nowhere; the protocol has its own descriptor.
+    # Stdout and stderr of the program go nowhere; the protocol has its own descriptor.
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
@@ -240,20 +270,38 @@ def lock_down(settings):
     sys.stdout = Sink()
     sys.stderr = Sink()
 
-    # No new file descriptors from here on: no files, no sockets, no pipes.
-    highest = max(PROTO, 2)
+    # No new file descriptors from here on: no files, no sockets, no pipes. Every number below the
+    # limit is taken (holes filled with /dev/null), so there is no free slot to open into.
     try:
+        used = [fd for fd in range(256) if is_open(fd)]
+        filler = os.open(os.devnull, os.O_RDONLY)
+        highest = max(used + [filler])
+        for fd in range(highest):
+            if fd not in used and fd != filler:
+                os.dup2(filler, fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (highest + 1, highest + 1))
         facts["descriptors"] = "closed"
     except (ValueError, OSError):
         facts["descriptors"] = "open"
+    facts["no_new_privileges"] = no_new_privileges()
+    facts["seccomp"] = install_seccomp()
     facts["memory_mb"] = int(settings["memory_mb"])
     facts["cpu_seconds"] = cpu
     return facts
 
 
+ctypes = None
+
+
+def is_open(fd):
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
 def libc():
-    import ctypes
     return ctypes.CDLL(None, use_errno=True)
 
 
@@ -275,6 +323,65 @@ def no_new_privileges():
         return False
 
 
+# System calls a labeling program never needs and an escaped one would want: sockets, exec, new
+# processes, tracing other processes, namespaces, mounts, kernel keys, BPF, perf, io_uring, modules.
+# They fail with EPERM. (x86_64 and aarch64 numbers.)
+SECCOMP_DENIED = {
+    "x86_64": (0xC000003E, (
+        41, 42, 43, 49, 50, 53, 288,                 # socket connect accept bind listen socketpair accept4
+        56, 57, 58, 59, 322, 435,                    # clone fork vfork execve execveat clone3
+        101, 310, 311, 312,                          # ptrace process_vm_readv/writev kcmp
+        272, 308, 161, 165, 166, 155,                # unshare setns chroot mount umount2 pivot_root
+        428, 429, 430, 431, 432, 433, 442,           # open_tree move_mount fsopen fsconfig fsmount fspick mount_setattr
+        248, 249, 250, 321, 298, 323,                # add_key request_key keyctl bpf perf_event_open userfaultfd
+        425, 426, 427, 303, 304,                     # io_uring_* name_to_handle_at open_by_handle_at
+        163, 167, 168, 169, 170, 171, 172, 173,      # acct swapon swapoff reboot sethostname setdomainname iopl ioperm
+        175, 176, 313, 179, 246, 320,                # init/delete/finit_module quotactl kexec_load kexec_file_load
+    )),
+    "aarch64": (0xC00000B7, (
+        198, 203, 202, 200, 201, 199, 242,
+        220, 221, 281, 435,
+        117, 270, 271, 272,
+        97, 268, 51, 40, 39, 41,
+        428, 429, 430, 431, 432, 433, 442,
+        217, 218, 219, 280, 241, 282,
+        425, 426, 427, 264, 265,
+        89, 224, 225, 142, 161, 162,
+        105, 106, 273, 60, 104, 294,
+    )),
+}
+
+
+def install_seccomp():
+    """A classic BPF filter: other architectures (and the x32 ABI) are killed, the calls above get
+    EPERM, everything else is allowed. Needs no_new_privileges (bubblewrap sets it too)."""
+    machine = os.uname().machine
+    if machine not in SECCOMP_DENIED:
+        return "not available on %s" % machine
+    try:
+        arch, denied = SECCOMP_DENIED[machine]
+        load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+        kill, allow, eperm = 0x80000000, 0x7FFF0000, 0x00050000 | 1
+        program = [(load, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, kill), (load, 0, 0, 0)]
+        if machine == "x86_64":
+            program += [(jge, 0, 1, 0x40000000), (ret, 0, 0, kill)]
+        for number in denied:
+            program += [(jeq, 0, 1, number), (ret, 0, 0, eperm)]
+        program.append((ret, 0, 0, allow))
+        code = b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
+        buffer = ctypes.create_string_buffer(code, len(code))
+
+        class Program(ctypes.Structure):
+            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+        fprog = Program(len(program), ctypes.addressof(buffer))
+        if libc().prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+            return "refused (errno %d)" % ctypes.get_errno()
+        return "on (%d system calls refused)" % len(denied)
+    except Exception as error:
+        return "failed (%s)" % describe(error)
+
+
 # --- time budget -----------------------------------------------------------
 # One interval timer per program pass instead of one per call: at each tick the
 # handler looks at how many results the pass has produced. No progress for two
@@ -285,10 +392,6 @@ watch = {"seen": -1, "stale": 0}
 
 
 def on_tick(signum, frame):
-    try:
-        os.write(PROTO, b"h\n")
-    except OSError:
-        pass
     done = len(progress)
     if done != watch["seen"]:
         watch["seen"] = done
@@ -305,8 +408,8 @@ def arm(budget):
     watch["seen"] = -1
     watch["stale"] = 0
     # CPU time (user + system) of the worker, not wall time: a busy machine that delays the worker
-    # must not turn a quick program into a timed-out one. Stalls that use no CPU are the engine's
-    # watchdog's business.
+    # must not turn a quick program into a timed-out one. Stalls, sleeps and a timer switched off
+    # are the engine's watchdog's business.
     signal.setitimer(signal.ITIMER_PROF, budget / 2.0, budget / 2.0)
 
 
@@ -326,14 +429,16 @@ def describe(error):
     return text[:300]
 
 
-def run_pass(function, texts, max_timeouts):
-    """Calls function on every text. Returns (values, first error message, timeouts, errors, stopped)."""
+def run_pass(function, texts, max_hits):
+    """Calls function on every text. Returns (values, first error message, timeouts, errors,
+    limit hits, stopped). A call that hits the time budget, the memory limit or the recursion limit
+    is a limit hit; after max_hits of them the rest of the pass is abstains."""
     global progress
     out = []
     progress = out
     append = out.append
     first = None
-    errors = timeouts = 0
+    errors = timeouts = hits = 0
     count = len(texts)
     while len(out) < count:
         try:
@@ -345,15 +450,17 @@ def run_pass(function, texts, max_timeouts):
             timeouts += 1
             if first is None:
                 first = "timeout: a call took longer than its time budget"
-            if timeouts >= max_timeouts:
-                out.extend([TIMEOUT] * (count - len(out)))
-                return out, first, timeouts, errors, True
         except BaseException as error:  # SystemExit and KeyboardInterrupt from a program are its errors too
             append(ERROR)
             errors += 1
+            if isinstance(error, (MemoryError, RecursionError)):
+                hits += 1
             if first is None:
                 first = describe(error)
-    return out, first, timeouts, errors, False
+        if timeouts + hits >= max_hits:
+            out.extend([TIMEOUT] * (count - len(out)))
+            return out, first, timeouts, errors, hits, True
+    return out, first, timeouts, errors, hits, False
 
 
 def encode_labels(values, class_count):
@@ -390,25 +497,27 @@ def pack(labels, class_count):
     return ",".join(map(str, labels))
 
 
-def load(program, safe_builtins, budget):
-    source = program["source"]
+def load(source, checks, real_modules, budget):
     try:
         tree = ast.parse(source, filename="<labeling program>")
     except SyntaxError as error:
         return None, "SyntaxError: %s (line %s)" % (error.msg, error.lineno)
     except Exception as error:
         return None, describe(error)
-    reason = check_source(tree)
-    if reason:
-        return None, reason
-    namespace = {"__builtins__": safe_builtins, "__name__": "labeling_program"}
+    if checks:
+        reason = check_source(tree)
+        if reason:
+            return None, reason
+        namespace = {"__builtins__": make_builtins(make_proxies(real_modules)), "__name__": "labeling_program"}
+    else:  # test-only: the OS sandbox alone
+        namespace = {"__builtins__": builtins, "__name__": "labeling_program"}
     global progress
     progress = []
     arm(budget)
     try:
         exec(compile(tree, "<labeling program>", "exec"), namespace)
     except CallTimeout:
-        return None, "timeout while loading the program"
+        return None, "timeout while loading the program (%g s of CPU)" % budget
     except BaseException as error:
         return None, "error while loading: " + describe(error)
     finally:
@@ -419,6 +528,44 @@ def load(program, safe_builtins, budget):
     return function, None
 
 
+def read_exactly(stream, size):
+    """`size` bytes into one buffer, read straight from the pipe (no chunks joined afterwards)."""
+    data = bytearray(size)
+    view = memoryview(data)
+    got = 0
+    while got < size:
+        count = stream.readinto(view[got:])
+        if not count:
+            raise EOFError("the engine closed the input inside a batch")
+        got += count
+    return view
+
+
+TEXTS = None
+
+
+def read_batch(stream):
+    """The next batch (id, texts), or None when the engine closed the input."""
+    header = stream.readline()
+    if not header:
+        return None
+    kind, batch, count, size, *rest = header.split()
+    batch, count = int(batch), int(count)
+    payload = read_exactly(stream, int(size)) if kind != b"R" else None
+    if kind == b"R":  # a byte range of the shared texts (descriptor 3), no payload in the pipe
+        offset, length = int(size), int(rest[0])
+        texts = str(TEXTS[offset:offset + length], "utf-8").split("\0")
+    elif kind == b"B":
+        texts = str(payload, "utf-8").split("\0")
+    elif kind == b"J":
+        texts = json.loads(bytes(payload))
+    else:
+        raise ValueError("unknown frame %r" % kind)
+    if len(texts) != count:
+        raise ValueError("batch %d: %d texts, expected %d" % (batch, len(texts), count))
+    return batch, texts
+
+
 def main():
     # The engine's threads may block signals, and a child inherits that mask: the timer needs SIGPROF.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
@@ -426,47 +573,37 @@ def main():
     start = json.loads(stdin.readline())
     class_count = int(start["classes"])
     budget = float(start["call_timeout"])
-    max_timeouts = int(start["max_timeouts"])
+    max_hits = int(start["max_limit_hits"])
 
-    real_modules = import_allowed()
+    global TEXTS
+    if start.get("shared_texts"):
+        import mmap
+        TEXTS = memoryview(mmap.mmap(3, 0, prot=mmap.PROT_READ))  # read-only, sealed by the engine
+    checks = start.get("checks", True)
+    real_modules = import_allowed(imported_names(start["source"]) if checks else None)
     facts = lock_down(start)
     signal.signal(signal.SIGPROF, on_tick)
     send({"hello": facts})
 
-    functions = {}
-    for program in start["programs"]:
-        function, error = load(program, make_builtins(make_proxies(real_modules)), budget * 5)
-        if function is None:
-            send({"loaded": program["id"], "ok": False, "error": error})
-        else:
-            functions[program["id"]] = function
-            send({"loaded": program["id"], "ok": True})
-    send({"ready": True})
+    function, error = load(start["source"], checks, real_modules, float(start["load_seconds"]))
+    if function is None:
+        send({"loaded": False, "error": error})
+        return
+    send({"loaded": True})
 
     while True:
-        line = stdin.readline()
-        if not line:
+        batch = read_batch(stdin)
+        if batch is None:
             return
-        message = json.loads(line)
-        if message.get("op") != "batch":
-            continue
-        batch = message["b"]
-        texts = message["texts"]
-        for pid in message["run"]:
-            function = functions.get(pid)
-            if function is None:
-                send({"b": batch, "p": pid, "e": 0, "t": 0, "x": 0, "stop": True,
-                      "msg": "not loaded", "l": pack([-1] * len(texts), class_count)})
-                continue
-            arm(budget)
-            try:
-                values, first, timeouts, errors, stopped = run_pass(function, texts, max_timeouts)
-            finally:
-                disarm()
-            labels, invalid, invalid_message = encode_labels(values, class_count)
-            send({"b": batch, "p": pid, "e": errors, "t": timeouts, "x": invalid, "stop": stopped,
-                  "msg": first or invalid_message, "l": labels})
-        send({"done": batch})
+        number, texts = batch
+        arm(budget)
+        try:
+            values, first, timeouts, errors, hits, stopped = run_pass(function, texts, max_hits)
+        finally:
+            disarm()
+        labels, invalid, invalid_message = encode_labels(values, class_count)
+        send({"b": number, "e": errors, "t": timeouts, "m": hits, "x": invalid, "stop": stopped,
+              "msg": first or invalid_message, "l": labels})
 
 
 try:

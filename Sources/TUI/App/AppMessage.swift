@@ -10,6 +10,8 @@ public enum AppMessage: Sendable {
     case tick
     /// A line for the status bar.
     case status(String)
+    /// The OS sandbox check: a warning to keep on screen (running without it, or it cannot be made), or nil.
+    case sandboxChecked(warning: String?)
     case generationPreparing(id: Int, String)
     case generation(id: Int, GenerationEvent)
     case generationFinished(id: Int, GeneratedProgram)

@@ -62,6 +62,8 @@ public struct AppState: Sendable {
     public var status = ""
     /// Shown in the error role until the next status.
     public var statusIsError = false
+    /// Kept before the status while it holds: programs run without the OS sandbox, or cannot run.
+    public var sandboxWarning: String?
     public var showsHelp = false
     public var width: Int
     public var height: Int

@@ -42,6 +42,23 @@ public final class EngineRunner: Sendable {
     /// True while a generation, labeling, test or download task runs (the loop then polls more often).
     public var isBusy: Bool { held.withLock { !$0.running.isEmpty } }
 
+    /// Checks in the background that programs can run in the OS sandbox; the answer arrives as
+    /// `.sandboxChecked`, with a warning when they run without it or cannot run at all.
+    public func checkSandbox() {
+        let settings = config.sandbox
+        Task.detached { [self] in
+            let warning: String?
+            do {
+                let facts = try ProgramApplier(settings: settings).checkSandbox()
+                warning = facts["os_sandbox"]?.hasPrefix("none") == true
+                    ? "UNSAFE: programs run without an OS sandbox (--unsafe-no-os-sandbox)" : nil
+            } catch {
+                warning = "programs cannot run: \(error)"
+            }
+            post(.sandboxChecked(warning: warning))
+        }
+    }
+
     /// Runs `work` as the task of `slot`, cancelling the slot's previous task.
     func launch(_ slot: Slot, _ work: @escaping @Sendable () async -> Void) {
         let token = held.withLock { held -> Int in

@@ -18,6 +18,9 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
         state.status = text
         state.statusIsError = false
         return [.render]
+    case .sandboxChecked(let warning):
+        state.sandboxWarning = warning
+        return [.render]
     case .key(let key):
         if key == .resize { return [.render] }
         if state.editing != nil { return editorKey(key, &state) }

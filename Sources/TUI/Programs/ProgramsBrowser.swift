@@ -26,6 +26,8 @@ public struct ProgramsBrowser: Sendable {
     public private(set) var detailScroll = 0
     /// A one-line message under the panes (the app sets it after carrying out a request).
     public var status = ""
+    /// The program files under the root that could not be read when the browser last read them.
+    public private(set) var skipped: [ProgramStoreError] = []
     /// The size `render` last used, for paging before the next draw.
     public private(set) var screenWidth = 80
     public private(set) var screenHeight = 24
@@ -43,16 +45,21 @@ public struct ProgramsBrowser: Sendable {
 
     /// Reads the programs under `root` (none when it does not exist yet), their states, and the
     /// ledger's runs when there is a ledger.
+    /// Files that cannot be read are left out; the status line says how many.
     public static func load(root: URL, ledger: Ledger?) throws -> ProgramsBrowser {
-        let (programs, states, runs) = try read(root: root, ledger: ledger)
-        return ProgramsBrowser(root: root, programs: programs, states: states, runs: runs)
+        let (scan, states, runs) = try read(root: root, ledger: ledger)
+        var browser = ProgramsBrowser(root: root, programs: scan.programs, states: states, runs: runs)
+        browser.skipped = scan.skipped
+        browser.status = Self.skippedNote(scan.skipped)
+        return browser
     }
 
     /// Reads everything again (after an edit, a deletion, a test), keeping the selection, the
     /// expanded groups, the filter and the detail view.
     public mutating func reload(ledger: Ledger?) throws {
-        let (programs, states, runs) = try Self.read(root: root, ledger: ledger)
-        replace(programs: programs, states: states, runs: runs)
+        let (scan, states, runs) = try Self.read(root: root, ledger: ledger)
+        replace(programs: scan.programs, states: states, runs: runs)
+        skipped = scan.skipped
     }
 
     /// Shows new data, keeping the selection, the expanded groups, the filter and the detail view.
@@ -62,9 +69,17 @@ public struct ProgramsBrowser: Sendable {
         rebuild()
     }
 
-    static func read(root: URL, ledger: Ledger?) throws -> ([LabelingProgram], ProgramStates, [String: RunSummary]) {
-        let programs = FileManager.default.fileExists(atPath: root.path) ? try ProgramStore.programs(under: root) : []
-        return (programs, try ProgramStates.load(root: root), try ledger?.runSummaries() ?? [:])
+    static func read(root: URL, ledger: Ledger?) throws -> (ProgramScan, ProgramStates, [String: RunSummary]) {
+        let scan = FileManager.default.fileExists(atPath: root.path) ? try ProgramStore.scan(under: root) : ProgramScan()
+        return (scan, try ProgramStates.load(root: root), try ledger?.runSummaries() ?? [:])
+    }
+
+    /// The status line's word on unreadable files ("" when there are none).
+    static func skippedNote(_ skipped: [ProgramStoreError]) -> String {
+        guard let first = skipped.first else { return "" }
+        let name = ProgramOutputText.clean(URL(fileURLWithPath: first.path).lastPathComponent, limit: 60)
+        let others = skipped.count == 1 ? "" : " and \(skipped.count - 1) more"
+        return "skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s"): \(name) (\(first.reason))\(others)"
     }
 
     /// Sets the screen size `render` will use; the app calls it at start and on every resize.

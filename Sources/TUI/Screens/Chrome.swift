@@ -15,8 +15,15 @@ public enum Chrome {
     }
 
     static func drawStatus(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
-        buffer.put(state.status, x: rect.x + 1, y: rect.y, role: state.statusIsError ? .error : .muted, bold: state.statusIsError,
-                   maxWidth: rect.width - 2)
+        var x = rect.x + 1
+        if let warning = state.sandboxWarning {
+            let text = "⚠ \(warning) · "
+            buffer.put(text, x: x, y: rect.y, role: .warning, bold: true, maxWidth: rect.width - 2)
+            x += DisplayWidth.of(text)
+        }
+        guard x < rect.maxX - 1 else { return }
+        buffer.put(state.status, x: x, y: rect.y, role: state.statusIsError ? .error : .muted, bold: state.statusIsError,
+                   maxWidth: rect.maxX - 1 - x)
     }
 
     static func drawHelpBar(_ scope: BindingScope, into buffer: inout CellBuffer, in rect: Rect) {

@@ -1,6 +1,5 @@
 import CEngineShims
 import Foundation
-import Subprocess
 
 public struct SandboxError: Error, CustomStringConvertible, Sendable {
     public let reason: String
@@ -18,9 +17,8 @@ public struct ApplyOutcome: Sendable {
     public var restarts: Int
 }
 
-/// Applies labeling programs to texts in child `python3` processes, never in this process.
-/// One worker per core by default; each compiles the programs once, then takes batches of texts
-/// from a shared queue. See docs/SECURITY.md for what confines the workers.
+/// Applies labeling programs to texts, each program in processes of its own inside the
+/// operating-system sandbox (bubblewrap), never in this process. See docs/SECURITY.md.
 public struct ProgramApplier: Sendable {
     public let settings: SandboxSettings
 
@@ -28,82 +26,55 @@ public struct ProgramApplier: Sendable {
         self.settings = settings
     }
 
-    /// The complete environment workers get (nothing is inherited from this process).
-    public static var workerEnvironment: [String: String] { SandboxWorker.environment }
+    /// The complete environment program processes get (nothing is inherited from this process).
+    public static var workerEnvironment: [String: String] { OSSandbox.environment }
 
-    public var workerCount: Int {
-        settings.workers > 0 ? settings.workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Checks that programs can run here: the interpreter runs and the OS sandbox can be made (or
+    /// the user allowed running without it). Cached; `apply` calls it too.
+    /// - Returns: facts about the confinement (`os_sandbox`, `os_user`).
+    /// - Throws: `SandboxError` saying what is missing and how to install it.
+    public func checkSandbox() throws -> [String: String] {
+        try OSSandbox.launch(settings: settings).facts
     }
 
-    /// - Parameter progress: called with (votes done, votes in all) as passes finish.
-    /// - Throws: `SandboxError` when no worker can start at all (no python3, a broken set-up).
+    /// - Parameter progress: called with (votes done, votes in all) as batches finish.
+    /// - Throws: `SandboxError` when no program process can start at all (no python3, no OS sandbox,
+    ///   a broken set-up); `CancellationError` when the task is cancelled (every process is killed first).
     public func apply(_ programs: [LabelingProgram], to texts: [String], classCount: Int,
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ApplyOutcome {
-        let state = ApplyState(programNames: programs.map(\.name), rowCount: texts.count, settings: settings, progress: progress)
+        let names = programs.map(\.name)
         guard !programs.isEmpty, !texts.isEmpty else {
-            return ApplyOutcome(matrix: await state.matrix, reports: await state.reports, sandboxFacts: [:], workers: 0, restarts: 0)
+            let empty = ApplyState(programNames: names, rowCount: texts.count, settings: settings, progress: nil)
+            return ApplyOutcome(matrix: empty.matrix, reports: empty.reports, sandboxFacts: [:], workers: 0, restarts: 0)
         }
         // Keep same-user processes (an escaped program running unprivileged, for one) out of our memory and environment.
         _ = ces_set_not_dumpable()
-        let python = try Self.resolvePython(settings.python)
-        let script = try Self.workerScript()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alchemist-sandbox-\(UUID().uuidString)")
-        // An empty folder the workers start in; it stays owned by us and is not writable by them.
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        defer { try? FileManager.default.removeItem(at: folder) }
-
+        let settings = settings
         let batches = (texts.count + settings.batchSize - 1) / settings.batchSize
-        let workers = min(workerCount, batches)
-        let worker = SandboxWorker(python: python, script: script, workingDirectory: folder, settings: settings,
-                                   sources: programs.map(\.source), classCount: classCount, texts: texts, state: state)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<workers {
-                group.addTask { try await supervise(worker, state: state) }
-            }
-            try await group.waitForAll()
-        }
-        return ApplyOutcome(matrix: await state.matrix, reports: await state.reports, sandboxFacts: await state.facts,
-                            workers: workers, restarts: await state.restarts)
-    }
-
-    /// Runs worker sessions until the queue is empty, replacing workers that die.
-    private func supervise(_ worker: SandboxWorker, state: ApplyState) async throws {
-        var failedStarts = 0
-        while await state.hasWork {
-            try Task.checkCancellation()
-            let (end, status) = try await worker.run()
-            switch end {
-            case .finished:
-                return
-            case .fatal(let message):
-                throw SandboxError(reason: "the sandbox worker could not set itself up: \(message)")
-            case .died(let culprit, let phase):
-                let reason = Self.describe(status, phase: phase, callTimeout: settings.callTimeoutSeconds)
-                switch culprit {
-                case .loading(let program)?:
-                    await state.recordLoadKill(program: program, reason: "brought its worker down while loading: \(reason)")
-                case .running(let program, let batch)?:
-                    await state.recordKill(program: program, batch: batch, reason: "brought its worker down: \(reason)")
-                case nil:
-                    failedStarts += 1
-                    if failedStarts >= 3 {
-                        throw SandboxError(reason: "the sandbox worker (\(worker.python)) keeps dying while \(phase): \(reason)")
-                    }
+        let workers = settings.effectiveWorkers(programs: programs.count, batches: batches).count
+        let sources = programs.map(\.source)
+        let cancel = CancelSignal()
+        let state = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ApplyState, Error>) in
+                // One thread owns every program process (their parent-death signal is tied to it) and
+                // never waits on one; the cooperative pool is not held while programs run.
+                let thread = Thread {
+                    continuation.resume(with: Result {
+                        let launch = try OSSandbox.launch(settings: settings)
+                        let plan = SandboxScheduler.Plan(launch: launch, script: try Self.workerScript(), settings: settings,
+                                                         sources: sources, classCount: classCount, texts: texts, workers: workers)
+                        return try SandboxScheduler(plan: plan, progress: progress).run(cancel: cancel)
+                    })
                 }
-                await state.recordRestart()
+                thread.name = "alchemist-sandbox"
+                thread.start()
             }
+        } onCancel: {
+            cancel.fire()
         }
-    }
-
-    static func describe(_ status: TerminationStatus, phase: String, callTimeout: Double) -> String {
-        switch status {
-        case .exited(86): return "it kept running after its \(callTimeout) s time budget"
-        case .exited(let code): return "worker exited with status \(code) while \(phase)"
-        case .signaled(9): return "killed after no progress for more than \(max(2.0, callTimeout * 3 + 1)) s (stuck in C code the time budget cannot interrupt), or after a malformed result"
-        case .signaled(11): return "worker crashed (segmentation fault, e.g. recursion too deep for the C stack)"
-        case .signaled(24): return "worker hit its CPU-time limit"
-        case .signaled(let signal): return "worker ended by signal \(signal) while \(phase)"
-        }
+        var reports = state.reports
+        for index in reports.indices { reports[index].name = names[index] }
+        return ApplyOutcome(matrix: state.matrix, reports: reports, sandboxFacts: state.facts, workers: workers, restarts: state.restarts)
     }
 
     /// The configured interpreter, else /usr/bin/python3 (readable by an unprivileged account), else python3 on PATH.

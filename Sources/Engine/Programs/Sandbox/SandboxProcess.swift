@@ -1,0 +1,230 @@
+import CEngineShims
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a child process ended.
+enum ProcessEnd: Sendable, Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+
+    var description: String {
+        switch self {
+        case .exited(let code): return "exit status \(code)"
+        case .signaled(let signal): return "signal \(signal)"
+        }
+    }
+}
+
+/// A child process with pipes on its standard descriptors, all non-blocking on our side.
+/// Only the thread that started it may use it: the child gets SIGKILL when that thread ends.
+final class SandboxProcess {
+    let pid: pid_t
+    /// Our ends: we write the child's stdin, read its stdout and stderr. -1 once closed.
+    private(set) var stdinFD: Int32
+    private(set) var stdoutFD: Int32
+    private(set) var stderrFD: Int32
+    private(set) var end: ProcessEnd?
+    /// Reused for every read, so reading costs no allocation.
+    private var scratch = [UInt8](repeating: 0, count: 1 << 16)
+
+    struct SpawnError: Error, CustomStringConvertible {
+        let executable: String
+        let code: Int32
+        var description: String { "cannot start \(executable): \(String(cString: strerror(code)))" }
+    }
+
+    /// - Parameter account: uid and gid to switch to before exec (only a root engine can).
+    /// - Parameter sharedFD: a descriptor the child gets as its descriptor 3 (the texts), or nil.
+    init(executable: String, arguments: [String], environment: [String: String], account: (uid: uid_t, gid: gid_t)?,
+         sharedFD: Int32? = nil) throws {
+        // SIGPIPE would end the engine when a child dies while we write to it; EPIPE is handled instead.
+        signal(SIGPIPE, SIG_IGN)
+        var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
+        guard ces_pipe2(&input, O_CLOEXEC) == 0 else { throw SpawnError(executable: executable, code: errno) }
+        guard ces_pipe2(&output, O_CLOEXEC) == 0 else {
+            let code = errno
+            close(input[0]); close(input[1])
+            throw SpawnError(executable: executable, code: code)
+        }
+        guard ces_pipe2(&errors, O_CLOEXEC) == 0 else {
+            let code = errno
+            [input[0], input[1], output[0], output[1]].forEach { close($0) }
+            throw SpawnError(executable: executable, code: code)
+        }
+        let argv = ([executable] + arguments).map { strdup($0) }
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+            [input[0], output[1], errors[1]].forEach { close($0) }
+        }
+        let child = (argv + [nil]).withUnsafeBufferPointer { argvPointer in
+            (envp + [nil]).withUnsafeBufferPointer { envpPointer in
+                ces_spawn(executable, argvPointer.baseAddress, envpPointer.baseAddress, input[0], output[1], errors[1], sharedFD ?? -1,
+                          account.map { Int($0.uid) } ?? -1, account.map { Int($0.gid) } ?? -1)
+            }
+        }
+        guard child > 0 else {
+            [input[1], output[0], errors[0]].forEach { close($0) }
+            throw SpawnError(executable: executable, code: -child)
+        }
+        pid = child
+        stdinFD = input[1]
+        stdoutFD = output[0]
+        stderrFD = errors[0]
+        for fd in [stdinFD, stdoutFD, stderrFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        // A whole batch fits in the pipe (1 MiB, the unprivileged maximum), so the next one waits
+        // there while the child works on the current one. Refused sizes keep the default.
+        _ = fcntl(stdinFD, 1031 /* F_SETPIPE_SZ */, Int32(1 << 20))
+    }
+
+    deinit {
+        kill()
+        closeAll()
+        if end == nil { _ = waitBlocking() }
+    }
+
+    enum ReadResult { case data(Int), wouldBlock, ended }
+
+    /// Reads what is there (up to 64 KiB) into `buffer`.
+    func read(_ fd: Int32, into buffer: inout [UInt8]) -> ReadResult {
+        guard fd >= 0 else { return .ended }
+        let count = scratch.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        if count > 0 {
+            buffer.append(contentsOf: scratch[0..<count])
+            return .data(count)
+        }
+        if count < 0, errno == EAGAIN || errno == EINTR { return .wouldBlock }
+        return .ended
+    }
+
+    enum WriteResult { case wrote(Int), wouldBlock, broken }
+
+    /// Writes as much of `bytes[offset...]` as the pipe takes now.
+    func write(_ bytes: [UInt8], from offset: Int) -> WriteResult {
+        guard stdinFD >= 0 else { return .broken }
+        let count = bytes.withUnsafeBytes { Glibc.write(stdinFD, $0.baseAddress.map { $0 + offset }, bytes.count - offset) }
+        if count >= 0 { return .wrote(count) }
+        if errno == EAGAIN || errno == EINTR { return .wouldBlock }
+        return .broken  // EPIPE: the child is gone or closed its input
+    }
+
+    func closeInput() {
+        if stdinFD >= 0 { close(stdinFD); stdinFD = -1 }
+    }
+
+    func closeOutput() {
+        if stdoutFD >= 0 { close(stdoutFD); stdoutFD = -1 }
+    }
+
+    func closeErrors() {
+        if stderrFD >= 0 { close(stderrFD); stderrFD = -1 }
+    }
+
+    func closeAll() {
+        closeInput(); closeOutput(); closeErrors()
+    }
+
+    /// SIGKILL to the child's process group (it leads one), so anything it started goes too.
+    func kill() {
+        guard end == nil else { return }
+        _ = Glibc.kill(-pid, SIGKILL)
+        _ = Glibc.kill(pid, SIGKILL)
+    }
+
+    /// The end, once the child has ended; nil while it runs.
+    @discardableResult
+    func reap() -> ProcessEnd? {
+        if let end { return end }
+        var code: Int32 = 0, signalNumber: Int32 = 0
+        if ces_reap(pid, &code, &signalNumber) == pid {
+            end = signalNumber != 0 ? .signaled(signalNumber) : .exited(code)
+        }
+        return end
+    }
+
+    /// Waits for the end (after a kill, or for a short trusted run).
+    func waitBlocking() -> ProcessEnd? {
+        while reap() == nil {
+            var status: Int32 = 0
+            let done = waitpid(pid, &status, 0)
+            if done == pid {
+                end = (status & 0x7F) != 0 ? .signaled(status & 0x7F) : .exited((status >> 8) & 0xFF)
+            } else if done < 0, errno != EINTR {
+                return nil
+            }
+        }
+        return end
+    }
+
+    /// CPU time in seconds (user + system) of this process and everything below it, from /proc;
+    /// nil when /proc cannot tell.
+    func cpuSeconds() -> Double? { ProcessTreeCPU.seconds(root: pid) }
+
+    /// Runs a short trusted command to its end and returns what it printed (stdout, stderr), each cut
+    /// at `limit` bytes. Used to probe the interpreter and the OS sandbox, never for programs.
+    static func capture(executable: String, arguments: [String], environment: [String: String],
+                        account: (uid: uid_t, gid: gid_t)?, timeout: Duration, limit: Int = 1 << 16) throws -> (ProcessEnd?, [UInt8], [UInt8]) {
+        let process = try SandboxProcess(executable: executable, arguments: arguments, environment: environment, account: account)
+        process.closeInput()
+        var out: [UInt8] = [], err: [UInt8] = []
+        let deadline = ContinuousClock.now + timeout
+        while process.stdoutFD >= 0 || process.stderrFD >= 0 {
+            if ContinuousClock.now > deadline {
+                process.kill()
+                break
+            }
+            var fds = [pollfd(fd: process.stdoutFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: process.stderrFD, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, 2, 100)
+            if case .ended = process.read(process.stdoutFD, into: &out) { process.closeOutput() }
+            if case .ended = process.read(process.stderrFD, into: &err) { process.closeErrors() }
+            if out.count > limit || err.count > limit { process.kill(); break }
+        }
+        process.closeAll()
+        return (process.waitBlocking(), Array(out.prefix(limit)), Array(err.prefix(limit)))
+    }
+}
+
+/// CPU time of a process tree, read from /proc: the kernel's count, which no program can change.
+enum ProcessTreeCPU {
+    private static let ticksPerSecond = Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
+
+    static func seconds(root: pid_t) -> Double? {
+        guard let own = ticks(of: root) else { return nil }
+        var total = own
+        var pending = children(of: root)
+        var visited: Set<pid_t> = [root]
+        while let pid = pending.popLast() {
+            guard visited.insert(pid).inserted, visited.count < 64 else { continue }
+            total += ticks(of: pid) ?? 0
+            pending += children(of: pid)
+        }
+        return Double(total) / ticksPerSecond
+    }
+
+    /// utime + stime (fields 14 and 15 of /proc/PID/stat; the command name before them may hold spaces).
+    static func ticks(of pid: pid_t) -> Int? {
+        guard let text = readSmall("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
+    }
+
+    static func children(of pid: pid_t) -> [pid_t] {
+        guard let text = readSmall("/proc/\(pid)/task/\(pid)/children") else { return [] }
+        return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    private static func readSmall(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 4096) }
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count], as: UTF8.self)
+    }
+}
