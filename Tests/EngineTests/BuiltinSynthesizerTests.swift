@@ -95,3 +95,26 @@ import TestSupport
         #expect(throws: KnowledgeIndexError.self) { try BuiltinSynthesizer(dataset: dataset, prior: nil, existingPrograms: []) }
     }
 }
+
+/// Issue 12's defect: `e` on the generate screen ran the edited file through the answer extractor,
+/// which cut everything above `def label_function` of a built-in program (its `import re` and its
+/// multi-line word sets), so the smoke test failed on every row and the broken file could be saved.
+@Suite struct EditedProgramTests {
+    @Test func anEditedBuiltinProgramIsKeptWhole() async throws {
+        let dataset = try BuiltinSynthesizerTests.demo()
+        let synthesizer = try BuiltinSynthesizer(dataset: dataset, prior: nil, existingPrograms: [], pace: 0)
+        let (answer, _) = try await BuiltinSynthesizerTests.collect(synthesizer, .code)
+        let program = try ProgramExtractor.extract(from: answer)
+        #expect(program.contains("import re"))
+        // An editor that changes nothing gives the same file back; it must stay the same program.
+        let edited = try ProgramExtractor.editedProgram(program)
+        #expect(edited == program)
+        // What the old path did to it (the cause): the answer extractor loses the lines above the definition.
+        #expect(try ProgramExtractor.extract(from: program) != program || !program.contains("{\n"),
+                "the extractor kept the file whole; the test no longer shows the cause")
+        let outcome = try await ProgramApplier().apply([LabelingProgram(name: "edited", code: edited)],
+                                                       to: try dataset.split(.valid).texts, classCount: dataset.classCount)
+        #expect(outcome.reports[0].loadError == nil && outcome.reports[0].faultCount == 0, "\(outcome.reports[0])")
+        #expect(throws: ExtractionError.self) { try ProgramExtractor.editedProgram("x = 1\n") }
+    }
+}

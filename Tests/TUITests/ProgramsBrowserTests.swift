@@ -220,3 +220,29 @@ import TestSupport
         #expect(buffer.text.contains(DisplayWidth.truncate("terminal too small: \(width)×\(height), need 60×16", to: width)))
     }
 }
+
+/// Issue 12's defect: after `t`, `x` or `e` the app reloads the browser from disk; the reload must
+/// keep the program the user acted on selected and the filter typed (it went back to the first
+/// program, so a second `x` disabled LF1).
+@Suite struct ProgramsReloadTests {
+    @Test func aReloadAfterAnActionKeepsTheSelectionAndTheFilter() throws {
+        let fixture = try ProgramFixture.make()
+        defer { fixture.remove() }
+        var state = try Fixtures.state(width: 120, height: 40)
+        var browser = try fixture.browser(width: 120, height: 40)
+        browser.press(.char("/"))
+        browser.type("LF")
+        browser.press(.enter)
+        browser.press(.char("j"))
+        let chosen = try #require(browser.selectedEntry?.url)
+        let first = try #require(try fixture.browser(width: 120, height: 40).selectedEntry?.url)
+        #expect(chosen != first, "the test must select another program than the first")
+        state.programs = browser
+        state.screen = .programs
+        _ = update(&state, .programsLoaded(try ProgramsBrowser.load(root: fixture.root, ledger: fixture.ledger),
+                                           status: "\(chosen.lastPathComponent) disabled for labeling"))
+        #expect(state.programs?.selectedEntry?.url == chosen)
+        #expect(state.programs?.filter.text == "LF")
+        #expect(state.programs?.status.contains("disabled for labeling") == true)
+    }
+}

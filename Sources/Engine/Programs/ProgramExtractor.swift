@@ -20,6 +20,15 @@ public enum ProgramExtractor {
         throw ExtractionError(reason: "none of the answer's \(blocks.count) code block(s) defines label_function")
     }
 
+    /// The program a user saved from the editor: the whole file, as it is. (An LLM's answer is
+    /// extracted; an edited program is not: the extraction's look for prose around a bare
+    /// definition would cut off constants above it, such as a multi-line set of words.)
+    /// - Throws: when the file no longer defines `label_function`.
+    public static func editedProgram(_ text: String) throws -> String {
+        guard definesLabelFunction(text) else { throw ExtractionError(reason: "the edited file has no label_function") }
+        return text.hasSuffix("\n") ? text : text + "\n"
+    }
+
     static func definesLabelFunction(_ code: String) -> Bool {
         code.range(of: #"(?m)^\s*def\s+label_function\s*\("#, options: .regularExpression) != nil
     }

@@ -196,15 +196,15 @@ public final class EngineRunner: Sendable {
     /// The code of a held program (for the editor).
     public func code(of id: Int) -> String? { held.withLock { $0.programs[id]?.code } }
 
-    /// Replaces a held program's code after the user edited it, re-extracting and smoke-testing it.
+    /// Replaces a held program's code with the file the user edited (kept whole) and smoke-tests it again.
     public func replaceCode(of id: Int, with text: String) {
         Task { [self] in
             guard let (session, program) = held.withLock({ held in held.programs[id].map { (held.session, $0) } }), let session else { return }
             var edited = program
             do {
-                edited.code = try ProgramExtractor.extract(from: text)
+                edited.code = try ProgramExtractor.editedProgram(text)
             } catch {
-                post(.saveFailed(id: id, "the edited file has no label_function"))
+                post(.saveFailed(id: id, "\(error)"))
                 return
             }
             edited.smokeTest = try? await session.pipeline.smokeTester?.run(code: edited.code!)

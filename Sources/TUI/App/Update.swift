@@ -458,6 +458,12 @@ private func settingsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
 func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effect] {
     switch message {
     case .programsLoaded(var browser, let status):
+        // A reload after an action: keep what the user was looking at (selection, filter, view).
+        if var shown = state.programs {
+            shown.adopt(browser)
+            shown.status = browser.status
+            browser = shown
+        }
         browser.resize(width: state.width, height: state.height)
         if let status { browser.status = status }
         state.programs = browser

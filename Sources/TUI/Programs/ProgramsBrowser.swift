@@ -62,6 +62,15 @@ public struct ProgramsBrowser: Sendable {
         skipped = scan.skipped
     }
 
+    /// Takes the data of a freshly loaded browser, keeping this one's selection, expanded groups,
+    /// filter and detail view (the app reloads from disk after every action on a program).
+    public mutating func adopt(_ fresh: ProgramsBrowser) {
+        runs = fresh.runs
+        entries = fresh.entries
+        skipped = fresh.skipped
+        rebuild()
+    }
+
     /// Shows new data, keeping the selection, the expanded groups, the filter and the detail view.
     public mutating func replace(programs: [LabelingProgram], states: ProgramStates, runs: [String: RunSummary]) {
         self.runs = runs
