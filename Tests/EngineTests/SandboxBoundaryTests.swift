@@ -164,3 +164,19 @@ import TestSupport
         #expect(settings.effectiveWorkers(programs: 3, batches: 2, cores: 8).count == 6)
     }
 }
+
+@Suite struct ProcessTreeCPUTests {
+    /// Both ways of finding a sandbox's processes agree (the /proc scan is for kernels without the
+    /// children files), and a busy child's CPU counts for its tree.
+    @Test func childrenAreFoundEitherWayAndTheirCPUCounts() throws {
+        let process = try SandboxProcess(executable: "/bin/sh", arguments: ["-c", "sleep 5 & (while :; do :; done) & wait"],
+                                         environment: ["PATH": "/usr/bin:/bin"], account: nil)
+        defer { process.kill() }
+        Thread.sleep(forTimeInterval: 0.6)
+        let fromFile = Set(ProcessTreeCPU.childrenFromFile(of: process.pid))
+        let byScan = Set(ProcessTreeCPU.childrenByScan(of: process.pid))
+        #expect(fromFile.count == 2, "\(fromFile)")
+        #expect(fromFile == byScan)
+        #expect((ProcessTreeCPU.seconds(root: process.pid) ?? 0) > 0.2)
+    }
+}

@@ -213,10 +213,29 @@ enum ProcessTreeCPU {
         return user + system
     }
 
+    /// The children of `pid`: /proc/PID/task/PID/children where the kernel has it (CONFIG_PROC_CHILDREN),
+    /// else every /proc/N/stat whose parent is `pid`. (Without this a busy sandboxed interpreter would
+    /// look idle and be killed as asleep.)
     static func children(of pid: pid_t) -> [pid_t] {
+        hasChildrenFiles ? childrenFromFile(of: pid) : childrenByScan(of: pid)
+    }
+
+    static func childrenFromFile(of pid: pid_t) -> [pid_t] {
         guard let text = readSmall("/proc/\(pid)/task/\(pid)/children") else { return [] }
         return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
+
+    static func childrenByScan(of pid: pid_t) -> [pid_t] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap { name -> pid_t? in
+            guard let candidate = pid_t(name), let text = readSmall("/proc/\(candidate)/stat"),
+                  let close = text.lastIndex(of: ")") else { return nil }
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == pid ? candidate : nil
+        }
+    }
+
+    private static let hasChildrenFiles = FileManager.default.fileExists(atPath: "/proc/self/task/\(getpid())/children")
 
     private static func readSmall(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
