@@ -82,6 +82,13 @@ import TestSupport
             object["sandbox"] = sandbox
         }
         #expect(number?.keyPath == "sandbox.cpu_ms_per_row")
+        let old = failure { object in
+            var sandbox = object["sandbox"] as? [String: Any] ?? [:]
+            sandbox["max_timeouts"] = 3
+            object["sandbox"] = sandbox
+        }
+        #expect(old?.keyPath == "sandbox.max_timeouts")
+        #expect(old?.reason.contains("renamed to max_limit_hits") == true)
     }
 
     @Test func badPriceAndProviderAreNamedWithTheirIndex() {

@@ -120,6 +120,12 @@ public enum ConfigLoader {
         guard rag.topK >= 1 else { throw ragReader.error("top_k", "must be at least 1") }
 
         var sandboxReader = try root.object("sandbox")
+        // Keys of earlier versions: say what became of them rather than "unknown key".
+        for (old, now) in [("max_timeouts", "renamed to max_limit_hits (it counts memory and recursion limit hits too)"),
+                           ("cpu_seconds", "replaced by cpu_ms_per_row, a CPU allowance per row behind the per-batch and per-run limits"),
+                           ("isolate_network", "removed: every program runs in a network namespace of its own")] where sandboxReader.has(old) {
+            throw sandboxReader.error(old, now)
+        }
         let sandbox = SandboxSettings(
             workers: try sandboxReader.int("workers"), batchSize: try sandboxReader.int("batch_size"),
             callTimeoutSeconds: try sandboxReader.double("call_timeout_seconds"), maxLimitHits: try sandboxReader.int("max_limit_hits"),
