@@ -213,11 +213,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     /// Asks before spending (worst case: every allowed output token) unless --yes; no terminal, no question: refuse.
     private func confirmSpend(_ plan: GenerationPlan) throws {
-        let perProgram = plan.stages.reduce(Decimal(0)) { total, stage in
-            let prompt = stage == .knowledge ? plan.knowledgePrompt : plan.codePrompt(knowledge: String(repeating: "x", count: 4 * plan.maxOutputTokens))
-            return total + plan.worstCaseCost(of: stage, prompt: prompt)
-        }
-        let worst = perProgram * Decimal(count)
+        let worst = plan.worstCaseCost(count: count)
         guard worst > 0, !yes else { return }
         let question = "Up to $\(Self.rounded(worst)) for \(count) program\(count == 1 ? "" : "s") (worst case). Go on? [y/N] "
         guard isatty(0) != 0 else {

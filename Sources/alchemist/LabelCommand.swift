@@ -66,7 +66,7 @@ struct LabelCommand: AsyncParsableCommand {
             var job = LabelingJob(dataset: data, votes: votes, sandbox: settings, experimentLogFolder: paths.expLogDir)
             job.runs = runs
             job.featureBits = featureBits
-            job.featureCacheFolder = paths.appHome.appendingPathComponent("caches/features")
+            job.featureCacheFolder = paths.featureCache
             job.uncovered = policy
             job.labelModels = labelModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             job.endModels = endModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }

@@ -1,5 +1,6 @@
 import Engine
 import Testing
+import TestSupport
 @testable import TUI
 
 @Suite struct UpdateTests {
@@ -105,6 +106,12 @@ import Testing
         state.press(.tab, .char("j"))
         let alchemist = try #require(state.worstCaseCost)
         #expect(alchemist > scriptorium)  // two stages
+        // The screen shows the engine's rule, with the retrieval settings of config.json (RAG's extract calls counted).
+        state.press(.char("j"))
+        let plan = try #require(state.plan)
+        #expect(plan.mode == .alchemistRAG && plan.topK == TestEnvironment.configRAG.topK && plan.passageCharacters == TestEnvironment.configRAG.chunkSize)
+        #expect(state.worstCaseCost == plan.worstCaseCost())
+        #expect(try #require(state.worstCaseCost) > alchemist)
     }
 }
 

@@ -23,6 +23,9 @@ public enum TestEnvironment {
         try ConfigLoader.load(from: repositoryRoot.appendingPathComponent("config.json"))
     }
 
+    /// The retrieval settings of the project's config.json (the shipped defaults when it cannot be read).
+    public static var configRAG: RAGSettings { (try? config().rag) ?? .defaults }
+
     /// Paths with the data folder set to `dataDir` and the app home inside `home`.
     public static func paths(config: AppConfig, dataDir: URL?, home: URL) -> AppPaths {
         AppPaths.resolve(config: config, dataDirFlag: dataDir?.path, environment: ["ALCHEMIST_HOME": home.path])

@@ -132,6 +132,9 @@ public struct RAGSettings: Sendable, Equatable {
     public var chunkSize: Int
     public var chunkOverlap: Int
     public var topK: Int
+
+    /// The values of the shipped config.json, for code that has no config at hand (tests, previews).
+    public static let defaults = RAGSettings(chunkSize: 1000, chunkOverlap: 20, topK: 3)
 }
 
 /// Limits for the child processes that run LLM-written programs (docs/SECURITY.md).

@@ -11,6 +11,9 @@ public struct AppPaths: Sendable, Equatable {
     public var lfDir: URL
     public var expLogDir: URL
 
+    /// Where the end models' text features are cached between labeling runs.
+    public var featureCache: URL { appHome.appendingPathComponent("caches/features") }
+
     /// `ALCHEMIST_HOME`, else `$XDG_DATA_HOME/alchemist`, else `~/.local/share/alchemist`.
     /// A relative `configured` path is taken relative to `base` (the config file's folder).
     public static func appHome(configured: String?, environment: [String: String], base: URL? = nil) -> URL {

@@ -73,9 +73,11 @@ public struct GenerationPlan: Sendable {
 
     public var stages: [GenerationStage] { mode.usesKnowledge ? [.knowledge, .code] : [.code] }
 
-    /// RAG only: how passages are turned into knowledge, and how many are retrieved.
+    /// RAG only: how passages are turned into knowledge, how many are retrieved, and how long one
+    /// passage can be (the splitter's chunk size, in characters).
     public var chain = RetrievalChain.mapReduce
     public var topK = 3
+    public var passageCharacters = 1000
 
     /// RAG map step for one passage.
     public func extractPrompt(_ passage: RetrievedPassage) -> StagePrompt {
@@ -129,6 +131,31 @@ public struct GenerationPlan: Sendable {
 
     /// The folder name of the mode in the program store and the experiment log.
     public var modeFolder: String { mode.rawValue }
+
+    /// The most `count` programs can cost before anything is sent: every call the pipeline makes
+    /// (for RAG with map-reduce one `extract` per retrieved passage first), each reading the
+    /// longest input it can get (passages of `passageCharacters`, an earlier answer of
+    /// `maxOutputTokens`) and writing its whole output allowance. The CLI's confirmation and the
+    /// TUI's setup screen both show this.
+    public func worstCaseCost(count: Int = 1) -> Decimal {
+        let longestAnswer = String(repeating: "x", count: 4 * maxOutputTokens)
+        let longestPassage = RetrievedPassage(chunk: KnowledgeChunk(source: "document", title: nil, index: 0, start: 0,
+                                                                     text: String(repeating: "x", count: passageCharacters)), score: 1)
+        var total = Decimal(0)
+        if mode == .alchemistRAG {
+            let passages = [RetrievedPassage](repeating: longestPassage, count: topK)
+            if chain == .mapReduce {
+                total += worstCaseCost(of: .extract, prompt: extractPrompt(longestPassage)) * Decimal(topK)
+                total += worstCaseCost(of: .knowledge, prompt: groundedKnowledgePrompt(passages, extracts: passages.map { _ in longestAnswer }))
+            } else {
+                total += worstCaseCost(of: .knowledge, prompt: groundedKnowledgePrompt(passages, extracts: nil))
+            }
+        } else if mode == .alchemist {
+            total += worstCaseCost(of: .knowledge, prompt: knowledgePrompt)
+        }
+        total += worstCaseCost(of: .code, prompt: codePrompt(knowledge: mode.usesKnowledge ? longestAnswer : nil))
+        return total * Decimal(max(0, count))
+    }
 
     /// The most a call of `stage` can cost: its prompt's estimated input plus every allowed output token.
     public func worstCaseCost(of stage: GenerationStage, prompt: StagePrompt) -> Decimal {

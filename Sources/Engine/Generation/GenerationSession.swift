@@ -50,6 +50,7 @@ public final class GenerationSession: Sendable {
             maxOutputTokens: choices.maxOutputTokens ?? config.generation.maxOutputTokens, temperature: config.generation.temperature)
         plan.chain = choices.chain
         plan.topK = choices.topK ?? config.rag.topK
+        plan.passageCharacters = config.rag.chunkSize
         let ledger = try Ledger(path: Ledger.defaultPath(appHome: paths.appHome))
         let tester = choices.smokeTest ? try SmokeTester(dataset: data, settings: config.sandbox) : nil
         var synthesizer: BuiltinSynthesizer?

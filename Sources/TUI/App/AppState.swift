@@ -142,22 +142,16 @@ public struct AppState: Sendable {
     /// The plan of one generation with the current choices; nil when a choice is missing.
     public var plan: GenerationPlan? {
         guard let dataset, let template = dataset.template, let code = codeModel?.spec else { return nil }
-        return GenerationPlan(dataset: dataset.name, classCount: dataset.classCount, template: template, mode: mode,
-                              codeModel: code, knowledgeModel: mode.usesKnowledge ? knowledgeModel?.spec : nil, prior: prior,
-                              mission: mission, query: mode.usesKnowledge ? query : nil, maxOutputTokens: options.maxOutputTokens)
+        var plan = GenerationPlan(dataset: dataset.name, classCount: dataset.classCount, template: template, mode: mode,
+                                  codeModel: code, knowledgeModel: mode.usesKnowledge ? knowledgeModel?.spec : nil, prior: prior,
+                                  mission: mission, query: mode.usesKnowledge ? query : nil, maxOutputTokens: options.maxOutputTokens)
+        plan.topK = options.topK
+        plan.passageCharacters = options.chunkSize
+        return plan
     }
 
-    /// Worst case of one generation: every stage writes its whole output allowance (the code stage
-    /// also reads a knowledge answer of that size).
-    public var worstCaseCost: Decimal? {
-        guard let plan else { return nil }
-        return plan.stages.reduce(Decimal(0)) { total, stage in
-            let prompt = stage == .code
-                ? plan.codePrompt(knowledge: plan.mode.usesKnowledge ? String(repeating: "x", count: 4 * plan.maxOutputTokens) : nil)
-                : plan.knowledgePrompt
-            return total + plan.worstCaseCost(of: stage, prompt: prompt)
-        }
-    }
+    /// Worst case of one generation (`GenerationPlan.worstCaseCost`, the rule the CLI uses too).
+    public var worstCaseCost: Decimal? { plan?.worstCaseCost() }
 
     /// Why a generation cannot start with the current choices, or nil when it can.
     public var generationBlocker: String? {

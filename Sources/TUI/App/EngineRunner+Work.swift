@@ -59,13 +59,12 @@ extension EngineRunner {
                     throw TUIError(description: "\(name) has no enabled programs yet: generate some (enter in setup) or enable them in the browser (p)")
                 }
                 var job = LabelingJob(dataset: data, votes: .programs(programs), sandbox: config.sandbox, experimentLogFolder: paths.expLogDir)
-                job.featureCacheFolder = paths.appHome.appendingPathComponent("caches/features")
+                job.featureCacheFolder = paths.featureCache
                 // Compare with prompting the chosen code model, or the paper's annotator when it is free.
                 let priced = codeModel.flatMap { $0.outputPerMTok > 0 ? $0 : nil }
                 job.promptingModel = priced ?? config.model(id: PromptingEstimate.defaultModelID)
                 job.promptTemplate = DatasetCatalog(config: config, paths: paths).entry(named: name)
                     .flatMap { try? PromptTemplates.bundled().template(for: $0) }
-                if programs.count < 3 { job.labelModels.removeAll { $0 == "fs" } }
                 let outcome = try await job.run { self.post(.labelingProgress($0)) }
                 post(.labelingFinished(outcome))
             } catch is CancellationError {

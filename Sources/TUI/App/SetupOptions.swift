@@ -41,6 +41,9 @@ public struct SetupOptions: Sendable {
     public var models: [ModelRow]
     public var priors: [PriorTypeSpec]
     public var maxOutputTokens: Int
+    /// RAG: passages retrieved per generation and their longest length (config.json `rag`).
+    public var topK = RAGSettings.defaults.topK
+    public var chunkSize = RAGSettings.defaults.chunkSize
     /// The code model chosen when the user has not chosen: an LLM with a key, else builtin.
     public var defaultModel: String
     /// youtube when present, else demo.
@@ -72,10 +75,13 @@ public struct SetupOptions: Sendable {
             return ModelRow(spec: model, hasKey: variable.map { keys.value($0) != nil } ?? true, keyVariable: variable,
                             isInstalled: model.provider != .local || FileManager.default.isExecutableFile(atPath: localPython.path))
         }
-        return SetupOptions(datasets: datasets, modes: config.modes, models: models, priors: config.priorTypes,
-                            maxOutputTokens: config.generation.maxOutputTokens,
-                            defaultModel: GenerationDefaults.codeModel(config: config, keys: keys),
-                            defaultDataset: GenerationDefaults.dataset(catalog))
+        var options = SetupOptions(datasets: datasets, modes: config.modes, models: models, priors: config.priorTypes,
+                                   maxOutputTokens: config.generation.maxOutputTokens,
+                                   defaultModel: GenerationDefaults.codeModel(config: config, keys: keys),
+                                   defaultDataset: GenerationDefaults.dataset(catalog))
+        options.topK = config.rag.topK
+        options.chunkSize = config.rag.chunkSize
+        return options
     }
 
     /// Bytes of the train split's files in `folder`, as text.
