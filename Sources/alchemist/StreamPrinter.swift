@@ -39,7 +39,7 @@ final class StreamPrinter: @unchecked Sendable {
         case .usage:
             break  // the TUI ticks these; the terminal shows the totals at the end of each stage
         case .stageFinished(let stage, let usage, let cost, let reason):
-            let note = reason.map { $0 == "length" || $0 == "max_tokens" ? " · cut at the output cap" : "" } ?? ""
+            let note = reason?.note.map { " · \($0)" } ?? ""
             line("── \(stage.rawValue): \(usage.inputTokens) in / \(usage.outputTokens) out tokens\(usage.estimated ? " (est.)" : "") · $\(cost)\(note) ──")
         case .programExtracted(let code):
             line("── program extracted (\(code.split(separator: "\n").count) lines) ──")

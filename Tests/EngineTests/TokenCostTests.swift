@@ -50,3 +50,12 @@ import TestSupport
         #expect(calls == Decimal(string: "0.5253")!)
     }
 }
+
+@Suite struct FinishReasonTests {
+    /// Both wires' words for "cut at the output cap", and nothing else, give the note both front ends show.
+    @Test func theOutputCapIsRecognisedForBothWires() {
+        #expect(FinishReason("length").hitOutputCap && FinishReason("max_tokens").hitOutputCap)
+        #expect(FinishReason("length").note == "cut at the output cap")
+        for other in ["stop", "end_turn", "tool_use", "content_filter"] { #expect(FinishReason(other).note == nil) }
+    }
+}

@@ -35,7 +35,13 @@ import TestSupport
         #expect(frame.contains("Heuristics · gpt-4o-mini ✓"))
         #expect(frame.contains("$0.0002 · 52 in / 9 out tokens "))
         #expect(!frame.contains("9 out tokens (est.)"))
+        #expect(!frame.contains("cut at the output cap"))
         #expect(state.generation?.programCost == Decimal(string: "0.0002"))
+        // An answer cut at the cap says so (the engine's FinishReason, as the CLI prints it).
+        _ = update(&state, .generation(id: id, .stageStarted(stage: .code, model: model, prompt: prompt("code"), number: 2, of: 2)))
+        _ = update(&state, .generation(id: id, .stageFinished(stage: .code, usage: TokenUsage(inputTokens: 60, outputTokens: 800, estimated: false),
+                                                              cost: Decimal(string: "0.0005")!, finishReason: "max_tokens")))
+        #expect(AppView.render(state).text.contains("800 out tokens · cut at the output"))
     }
 
     @Test func textBeforeItsStageStartIsKeptAndLateEventsOfAnOldGenerationAreIgnored() throws {

@@ -9,7 +9,7 @@ public enum GenerationEvent: Sendable {
     case retrying(stage: GenerationStage, attempt: Int, delay: Double, error: ProviderError)
     /// Tokens and cost of the call so far (estimated while streaming) and the program's total so far.
     case usage(stage: GenerationStage, TokenUsage, cost: Decimal, total: Decimal)
-    case stageFinished(stage: GenerationStage, usage: TokenUsage, cost: Decimal, finishReason: String?)
+    case stageFinished(stage: GenerationStage, usage: TokenUsage, cost: Decimal, finishReason: FinishReason?)
     case programExtracted(code: String)
     case extractionFailed(reason: String)
     case smokeTest(SmokeTestResult)

@@ -80,7 +80,7 @@ public struct GenerationPipeline: Sendable {
             spent += call.cost
             stages.append(StageUsage(stage: step.stage.rawValue, model: model.id, inputTokens: call.usage.inputTokens,
                                      outputTokens: call.usage.outputTokens, cost: call.cost, estimated: call.usage.estimated))
-            await emit(.stageFinished(stage: step.stage, usage: call.usage, cost: call.cost, finishReason: call.finishReason))
+            await emit(.stageFinished(stage: step.stage, usage: call.usage, cost: call.cost, finishReason: call.finishReason.map { FinishReason($0) }))
             switch step.stage {
             case .extract: extracts = (extracts ?? []) + [call.text]
             case .knowledge: knowledge = call.text

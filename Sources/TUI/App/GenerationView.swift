@@ -27,7 +27,7 @@ public struct GenerationView: Sendable {
         public var usage: TokenUsage
         public var cost = Decimal(0)
         public var isFinished = false
-        public var finishReason: String?
+        public var finishReason: FinishReason?
         /// The last retry notice, shown until text arrives.
         public var retry: String?
     }

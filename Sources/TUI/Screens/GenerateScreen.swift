@@ -66,7 +66,7 @@ public enum GenerateScreen {
     /// "$0.0002 · 812 in / 96 out tokens (est.)", and a note when the answer hit the output cap.
     static func stageStats(_ pane: GenerationView.StagePane) -> String {
         let estimated = pane.usage.estimated ? " (est.)" : ""
-        let cut = pane.finishReason == "length" || pane.finishReason == "max_tokens" ? " · cut at the output cap" : ""
+        let cut = pane.finishReason?.note.map { " · \($0)" } ?? ""
         return "\(Money.text(pane.cost)) · \(pane.usage.inputTokens) in / \(pane.usage.outputTokens) out tokens\(estimated)\(cut)"
     }
 
