@@ -176,15 +176,13 @@ struct GenerateCommand: AsyncParsableCommand {
             spent += program.cost
             printer.line(String(format: "── program: %d in / %d out tokens%@ · $%@ ──", program.inputTokens, program.outputTokens,
                                 program.estimated ? " (est.)" : "", "\(program.cost)"))
-            guard program.code != nil else {
+            switch GenerationBatch.decision(for: program, keepBroken: saveBroken) {
+            case .discard(let reason):
                 try pipeline.discard(program)
-                printer.line("not saved: \(program.extractionError ?? "no program in the answer")")
+                printer.line("not saved: \(reason)" + (program.code != nil ? " (pass --save-broken to keep it anyway)" : ""))
                 continue
-            }
-            if let smoke = program.smokeTest, !smoke.loads, !saveBroken {
-                try pipeline.discard(program)
-                printer.line("not saved: the program does not load (pass --save-broken to keep it anyway)")
-                continue
+            case .save:
+                break
             }
             let url = try pipeline.save(program, store: store, force: saveBroken)
             saved.append(url)

@@ -45,3 +45,33 @@ import TestSupport
         #expect(rag.worstCaseCost(count: 3) == rag.worstCaseCost() * 3)
     }
 }
+
+/// The batch rule both front ends follow: save what loads, discard the rest, go on.
+@Suite struct GenerationBatchTests {
+    func program(code: String?, loads: Bool?, error: String? = nil) throws -> GeneratedProgram {
+        let plan = try GenerationCostTests().plan(.scriptorium)
+        var program = GeneratedProgram(runID: "r", plan: plan, knowledge: nil, answer: "", code: code, extractionError: error,
+                                       stages: [], finalPrompt: plan.codePrompt(knowledge: nil), callIDs: [])
+        program.smokeTest = loads.map { loads in
+            SmokeTestResult(split: "valid", rows: 10, coverage: 0.5, accuracy: nil, votesPerClass: [1, 1],
+                            loadError: loads ? nil : "SyntaxError: invalid syntax (line 1)", errors: 0, timeouts: 0, firstError: nil)
+        }
+        return program
+    }
+
+    @Test func whatLoadsIsSavedAndTheRestDiscardedWithTheReason() throws {
+        #expect(GenerationBatch.decision(for: try program(code: "def label_function(t):\n    return 1\n", loads: true)) == .save)
+        #expect(GenerationBatch.decision(for: try program(code: "def label_function(t):\n    return 1\n", loads: nil)) == .save)
+        #expect(GenerationBatch.decision(for: try program(code: "x", loads: false))
+            == .discard("the program does not load: SyntaxError: invalid syntax (line 1)"))
+        #expect(GenerationBatch.decision(for: try program(code: "x", loads: false), keepBroken: true) == .save)
+        #expect(GenerationBatch.decision(for: try program(code: nil, loads: nil, error: "the answer has no ```python block"))
+            == .discard("the answer has no ```python block"))
+        var batch = GenerationBatch(total: 3)
+        batch.record(saved: true)
+        batch.record(saved: false)
+        #expect(batch.remaining == 1 && !batch.isDone)
+        batch.record(saved: true)
+        #expect(batch.isDone && batch.saved == 2 && batch.summary == "batch done: 2 programs saved of 3")
+    }
+}

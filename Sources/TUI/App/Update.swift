@@ -278,10 +278,13 @@ private func engineMessage(_ message: AppMessage, _ state: inout AppState) -> [E
         state.sessionSpend += program.cost
         state.generation = view
         if view.inBatch {
-            // A batch saves what loads and goes on.
-            if view.canSave { return [.saveProgram(id: id), .render] }
-            state.status = "not saved: \(view.extractionError ?? view.smokeTest?.loadError ?? "the program does not load")"
-            return continueBatch(&state, discarding: id)
+            // A batch saves what loads and goes on (the engine's rule, as `generate --count` follows it).
+            switch GenerationBatch.decision(for: program) {
+            case .save: return [.saveProgram(id: id), .render]
+            case .discard(let reason):
+                state.status = "not saved: \(reason)"
+                return continueBatch(&state, discarding: id)
+            }
         }
         state.status = view.code == nil ? "no program in the answer: r writes another"
             : view.canSave ? "s saves it · e edits it · d discards it · r writes another" : "the program does not load: e edits it, r writes another"
