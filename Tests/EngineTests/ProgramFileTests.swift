@@ -134,3 +134,20 @@ import TestSupport
         #expect(totals == MatrixTotals(coverage: 0.75, overlaps: 0.5, conflicts: 0.25))
     }
 }
+
+/// The one placement rule the pricing report, the browser and its actions share.
+@Suite struct ProgramPlacementTests {
+    @Test func metadataWinsElseTheFoldersElseNothing() {
+        let metadata = ProgramMetadata(dataset: "sms", mode: "alchemist", codeModel: "gpt-4o", knowledgeModel: nil, prior: "keywords",
+                                       stages: [], created: "2025-06-15T15:06:40Z", runID: "r", engineVersion: "0.1.0")
+        let placed = ProgramPlacement(LabelingProgram(name: "LF1", metadata: metadata, code: ""), relativePath: "elsewhere/LF1.py")
+        #expect(placed.dataset == "sms" && placed.prior == "keywords" && placed.groupPath == ["sms", "alchemist", "gpt-4o", "keywords"])
+        let plain = LabelingProgram(name: "LF2", code: "")
+        let nested = ProgramPlacement(plain, relativePath: "demo/scriptorium/builtin/heuristics/extra/LF2.py")
+        #expect(nested.dataset == "demo" && nested.mode == "scriptorium" && nested.codeModel == "builtin" && nested.prior == "heuristics/extra")
+        let shallow = ProgramPlacement(plain, relativePath: "handwritten/LF2.py")
+        #expect(shallow.dataset == "handwritten" && shallow.mode == nil && shallow.groupPath == ["handwritten"])
+        #expect(ProgramPlacement(plain, relativePath: "LF2.py").dataset == nil)
+        #expect(ProgramPlacement(plain, relativePath: nil).groupPath.isEmpty)
+    }
+}

@@ -308,18 +308,13 @@ public struct PricingReport: Sendable {
         }
     }
 
-    /// A file's group: its metadata, else its folders under the program folder (`?` for a missing part).
+    /// A file's group (`ProgramPlacement`; `?` for a part neither its metadata nor its folders give).
     static func key(of program: LabelingProgram, under root: URL) -> PricingKey {
-        if let metadata = program.metadata {
-            return PricingKey(dataset: metadata.dataset, mode: metadata.mode, codeModel: metadata.codeModel, prior: metadata.prior)
-        }
         let base = normalized(root.path)
         let path = program.path.map { normalized($0.path) } ?? ""
-        let relative = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : ""
-        let folders = relative.split(separator: "/").dropLast().map(String.init)
-        func part(_ index: Int) -> String { index < folders.count ? folders[index] : "?" }
-        return PricingKey(dataset: part(0), mode: part(1), codeModel: part(2),
-                          prior: folders.count > 3 ? folders[3...].joined(separator: "/") : nil)
+        let relative = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : nil
+        let place = ProgramPlacement(program, relativePath: relative)
+        return PricingKey(dataset: place.dataset ?? "?", mode: place.mode ?? "?", codeModel: place.codeModel ?? "?", prior: place.prior)
     }
 
     /// An absolute path with symbolic links resolved, so the ledger's paths and the listed files compare.

@@ -35,12 +35,7 @@ public struct ProgramEntry: Sendable, Equatable {
     public static func entries(_ programs: [LabelingProgram], states: ProgramStates) -> [ProgramEntry] {
         programs.map { program in
             let key = program.path.map(states.key) ?? program.name + ".py"
-            let path: [String]
-            if let metadata = program.metadata {
-                path = [metadata.dataset, metadata.mode, metadata.codeModel] + (metadata.prior.map { [$0] } ?? [])
-            } else {
-                path = key.split(separator: "/").dropLast().map(String.init)
-            }
+            let path = ProgramPlacement(program, relativePath: key).groupPath
             let state = program.path.map(states.state) ?? ProgramState()
             return ProgramEntry(program: program, key: key, enabled: state.enabled, latestTest: state.latestTest, groupPath: path)
         }

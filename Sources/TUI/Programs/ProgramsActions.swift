@@ -15,12 +15,9 @@ public enum ProgramsActions {
         try ProgramStates.modify(root: root) { $0.setEnabled(url, enabled) }
     }
 
-    /// The dataset a program belongs to: its metadata's, else the first folder under the root.
+    /// The dataset a program belongs to (`ProgramPlacement`: its metadata's, else the first folder under the root).
     public static func datasetName(of program: LabelingProgram, root: URL) -> String? {
-        if let dataset = program.metadata?.dataset { return dataset }
-        guard let path = program.path else { return nil }
-        let parts = ProgramStates(root: root).key(for: path).split(separator: "/")
-        return parts.count > 1 ? String(parts[0]) : nil
+        ProgramPlacement(program, relativePath: program.path.map { ProgramStates(root: root).key(for: $0) }).dataset
     }
 
     /// Runs the program in the sandbox on the dataset's valid split (else a slice of train) and
