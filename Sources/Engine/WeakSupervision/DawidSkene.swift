@@ -2,9 +2,9 @@ import Foundation
 
 /// Dawid–Skene: expectation–maximisation over one k×k confusion matrix per program.
 ///
-/// By default (`Abstains.ignored`) abstains carry no information and are skipped; with
-/// `Abstains.observed` an abstain is one more response, so each confusion row has k + 1 cells
-/// (abstain first). The observed form is what WRENCH's Dawid–Skene does, and the one that works
+/// By default (`Abstains.observed`) an abstain is one more response, so each confusion row has
+/// k + 1 cells (abstain first); with `Abstains.ignored` abstains carry no information and are
+/// skipped. The observed form is what WRENCH's Dawid–Skene does, and the one that works
 /// with unipolar programs (each voting a single class, as in youtube and sms): when abstains are
 /// ignored, such a program's vote is equally likely under every class and so tells nothing.
 ///

@@ -24,7 +24,7 @@ public struct Viewport: Sendable, Equatable {
     }
 
     /// Draws `lines` (already wrapped to `rect.width`) with per-line styles, and a scroll marker
-    /// ("↑ 12 more") on the last row when not following.
+    /// ("↓ 12 more": lines below the window) on the last row when not following.
     public func draw(_ lines: [(text: String, style: Style)], into buffer: inout CellBuffer, in rect: Rect) {
         let window = visible(lines.map(\.text), height: rect.height)
         for (row, index) in (window.first..<window.first + window.lines.count).enumerated() {
