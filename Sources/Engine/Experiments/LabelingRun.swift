@@ -91,7 +91,7 @@ public struct LabelingRun: Sendable {
                                  keep: { try fitted.predictProbabilities(trainVotes) })
             }
             labelResults.append((id, outcome.scores))
-            if best == nil || outcome.validScore > best!.score { best = (id, outcome.validScore, outcome.kept) }
+            if best.map({ outcome.validScore > $0.score }) ?? true { best = (id, outcome.validScore, outcome.kept) }
         }
         guard let best else { throw LabelModelError("no label model to run") }
 
@@ -171,7 +171,7 @@ public struct LabelingRun: Sendable {
                 validSummaries.append(validSummary)
                 runScore = score(validSummary)
             }
-            if kept == nil || runScore > kept!.score { kept = (runScore, try result.keep(), testSummary.perClass) }
+            if kept.map({ runScore > $0.score }) ?? true { kept = (runScore, try result.keep(), testSummary.perClass) }
         }
         progress(.step(step, done: total, total: total))
         guard let kept else { throw LabelModelError("\(name): no run") }

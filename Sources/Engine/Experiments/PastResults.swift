@@ -90,7 +90,7 @@ public enum PastResults {
     }
 
     static func row(_ values: [String], columns: [String: Int], file: String, line: Int) throws -> PastResult {
-        func text(_ name: String) -> String { values[columns[name]!] }
+        func text(_ name: String) -> String { columns[name].map { values[$0] } ?? "" }
         func integer(_ name: String) throws -> Int {
             guard let value = Int(text(name)) else { throw PastResultsError(file: file, line: line, reason: "\(name): \"\(text(name))\" is not a whole number") }
             return value

@@ -52,13 +52,15 @@ public struct PromptingCostEstimate: Sendable, Equatable {
 
     /// Two decimals from a cent up, four below ("$0.0042"); "<$0.0001" for less than that.
     public static func dollars(_ amount: Decimal) -> String {
-        if amount > 0, amount < Decimal(string: "0.0001")! { return "<$0.0001" }
+        let tenThousandth = Decimal(sign: .plus, exponent: -4, significand: 1)
+        let cent = Decimal(sign: .plus, exponent: -2, significand: 1)
+        if amount > 0, amount < tenThousandth { return "<$0.0001" }
         var value = amount
         var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, amount >= Decimal(string: "0.01")! ? 2 : 4, .plain)
+        NSDecimalRound(&rounded, &value, amount >= cent ? 2 : 4, .plain)
         let text = "\(rounded)"
         let decimals = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
-        let wanted = amount >= Decimal(string: "0.01")! ? 2 : 4
+        let wanted = amount >= cent ? 2 : 4
         let padded = decimals == 0 ? text + "." + String(repeating: "0", count: wanted) : text + String(repeating: "0", count: max(0, wanted - decimals))
         return "$" + padded
     }

@@ -88,16 +88,18 @@ public struct GenerationPipeline: Sendable {
                 var program = GeneratedProgram(runID: runID, plan: plan, knowledge: knowledge, retrieved: passages, answer: call.text,
                                                code: nil, extractionError: nil, stages: stages, finalPrompt: prompt, smokeTest: nil,
                                                callIDs: callIDs)
+                let code: String
                 do {
-                    program.code = try ProgramExtractor.extract(from: call.text)
+                    code = try ProgramExtractor.extract(from: call.text)
                 } catch {
                     program.extractionError = "\(error)"
                     await emit(.extractionFailed(reason: "\(error)"))
                     return program
                 }
-                await emit(.programExtracted(code: program.code!))
+                program.code = code
+                await emit(.programExtracted(code: code))
                 if let smokeTester {
-                    let result = try await smokeTester.run(code: program.code!)
+                    let result = try await smokeTester.run(code: code)
                     program.smokeTest = result
                     await emit(.smokeTest(result))
                 }
@@ -201,7 +203,7 @@ public struct GenerationPipeline: Sendable {
     }
 
     static func newRunID() -> String {
-        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!,
+        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(secondsFromGMT: 0) ?? .current,
                                                 formatOptions: [.withYear, .withMonth, .withDay, .withTime])
         return "\(stamp)-\(UUID().uuidString.prefix(8).lowercased())"
     }

@@ -89,8 +89,9 @@ public final class GenerationSession: Sendable {
                 let built = try await KnowledgeIndexing.build(path, embedder: embedder, config: config, paths: paths, ledger: ledger) {
                     log("knowledge: \($0)")
                 }
-                summary = "\(built.index.chunks.count) chunks from \(built.documents) documents\(built.reused ? " (index reused)" : "")"
-                log("knowledge: \(summary!)")
+                let text = "\(built.index.chunks.count) chunks from \(built.documents) documents\(built.reused ? " (index reused)" : "")"
+                summary = text
+                log("knowledge: \(text)")
                 pipeline.retriever = Retriever(index: built.index, embedder: built.embedder)
             } catch {
                 server?.stop()

@@ -103,8 +103,8 @@ public struct KnowledgeLoader: Sendable {
         }
         // The list's URLs were checked when it was read.
         var sources: [Source] = []
-        sources += list.webLinks.map { .webLink(URL(string: $0)!, display: $0) }
-        sources += list.webPDFs.map { .webPDF(URL(string: $0)!, display: $0) }
+        sources += list.webLinks.compactMap { link in URL(string: link).map { .webLink($0, display: link) } }
+        sources += list.webPDFs.compactMap { link in URL(string: link).map { .webPDF($0, display: link) } }
         sources += list.wikiPages.map { .wikiPage(title: $0, display: "wiki:\($0)") }
         sources += list.localCSV.map { .localFile(local($0), kind: .csv, display: $0) }
         sources += list.localText.map { .localFile(local($0), kind: .text, display: $0) }

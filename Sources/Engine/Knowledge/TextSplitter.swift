@@ -42,7 +42,7 @@ public struct TextSplitter: Sendable {
                 var best: Cut?
                 var k = nextCut
                 while k < cuts.count && cuts[k].position <= reach {
-                    if cuts[k].position > start, best == nil || cuts[k].level <= best!.level { best = cuts[k] }
+                    if cuts[k].position > start, best.map({ cuts[k].level <= $0.level }) ?? true { best = cuts[k] }
                     k += 1
                 }
                 end = best?.position ?? reach

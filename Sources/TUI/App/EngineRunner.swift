@@ -201,15 +201,17 @@ public final class EngineRunner: Sendable {
         Task { [self] in
             guard let (session, program) = held.withLock({ held in held.programs[id].map { (held.session, $0) } }), let session else { return }
             var edited = program
+            let code: String
             do {
-                edited.code = try ProgramExtractor.editedProgram(text)
+                code = try ProgramExtractor.editedProgram(text)
             } catch {
                 post(.saveFailed(id: id, "\(error)"))
                 return
             }
-            edited.smokeTest = try? await session.pipeline.smokeTester?.run(code: edited.code!)
+            edited.code = code
+            edited.smokeTest = try? await session.pipeline.smokeTester?.run(code: code)
             held.withLock { $0.programs[id] = edited }
-            post(.programEdited(id: id, code: edited.code!, edited.smokeTest))
+            post(.programEdited(id: id, code: code, edited.smokeTest))
         }
     }
 

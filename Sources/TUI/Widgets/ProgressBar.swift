@@ -16,7 +16,7 @@ struct ProgressBar {
     var labelStyle = Style(.text)
 
     var isIndeterminate: Bool { (total ?? 0) <= 0 }
-    var fraction: Double { isIndeterminate ? 0 : min(1, max(0, Double(done) / Double(total!))) }
+    var fraction: Double { total.map { $0 > 0 ? min(1, max(0, Double(done) / Double($0))) : 0 } ?? 0 }
 
     /// "123/400" or "31%"; empty when indeterminate.
     var countText: String {

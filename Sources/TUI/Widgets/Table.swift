@@ -79,7 +79,7 @@ struct Table {
         for (line, index) in (first..<min(rows.count, first + visible)).enumerated() {
             let isSelected = index == selected
             let rowStyle = isSelected ? Style(.selection, bold: true, reverse: true) : nil
-            if isSelected { buffer.fill(Rect(x: rect.x, y: rect.y + 1 + line, width: rect.width, height: 1), style: rowStyle!) }
+            if let rowStyle { buffer.fill(Rect(x: rect.x, y: rect.y + 1 + line, width: rect.width, height: 1), style: rowStyle) }
             drawLine(rows[index], widths: widths, into: &buffer, x: rect.x, y: rect.y + 1 + line, width: rect.width, rowStyle: rowStyle)
         }
     }
