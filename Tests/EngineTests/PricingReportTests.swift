@@ -204,8 +204,11 @@ struct PricingFixture {
         // Half a byte rounds up: 3 bytes over 2 texts → 2; "Label: xx" is 9 bytes → 3 + 4 = 7 tokens.
         let half = PromptingEstimate.compute(dataset: "tiny", trainTexts: ["a", "ab"], template: template, model: turbo, programsCost: 1)
         #expect(half.averageTextBytes == 2 && half.inputTokensPerExample == 7)
-        #expect(PromptingEstimate.estimatedTokens(ofMessage: "") == 4)
-        #expect(PromptingEstimate.estimatedTokens(ofMessage: "abcde") == 6)
+        #expect(TokenEstimate.message("") == 4)
+        #expect(TokenEstimate.message("abcde") == 6)
+        // The same estimator as a chat request's (one message, no system prompt).
+        #expect(ChatRequest(model: try TestEnvironment.config().models[0], system: nil, messages: [ChatMessage(.user, "abcde")],
+                            maxOutputTokens: 1).estimatedInputTokens == 6)
     }
 
     @Test func estimatesCoverDatasetsOnDiskWithProgramsAndTheFilteredOne() throws {

@@ -19,7 +19,7 @@ public struct PromptingCostEstimate: Sendable, Equatable {
         rows = texts.count
         // Priced per row as a one-message request, so the estimate matches what a call would count.
         inputTokens = texts.reduce(0) { total, text in
-            total + PromptingEstimate.estimatedTokens(ofMessage: template.annotatorPrompt(for: text))
+            total + TokenEstimate.message(template.annotatorPrompt(for: text))
         }
         outputTokens = outputTokensPerRow * texts.count
         // The price is linear in tokens, so pricing the totals equals summing the rows' costs.

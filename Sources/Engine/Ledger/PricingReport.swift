@@ -121,10 +121,6 @@ public struct PromptingEstimate: Sendable, Equatable {
     /// The paper's annotator model.
     public static let defaultModelID = "gpt-3.5-turbo-0125"
 
-    /// Tokens of one chat message without a tokenizer: ceil(UTF-8 bytes / 4), plus 4 for the message's framing.
-    public static func estimatedTokens(ofMessage text: String) -> Int {
-        (text.utf8.count + 3) / 4 + 4
-    }
 
     /// The estimate for prompting `model` once per train text with the template's annotator prompt,
     /// filled with a text of the split's average length.
@@ -134,7 +130,7 @@ public struct PromptingEstimate: Sendable, Equatable {
         let totalBytes = trainTexts.reduce(0) { $0 + $1.utf8.count }
         let average = count == 0 ? 0 : (2 * totalBytes + count) / (2 * count)
         let prompt = template.annotatorPrompt(for: String(repeating: "x", count: average))
-        let input = estimatedTokens(ofMessage: prompt)
+        let input = TokenEstimate.message(prompt)
         let cost = Decimal(count) * TokenCost.cost(model: model, inputTokens: input, outputTokens: outputTokensPerExample)
         var ratio: Decimal?
         if programsCost > 0 {

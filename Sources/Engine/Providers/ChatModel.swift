@@ -36,8 +36,7 @@ public struct ChatRequest: Sendable, Equatable {
 
     /// Estimated input tokens (system and messages), for budgets and when a provider sends no usage.
     public var estimatedInputTokens: Int {
-        TokenEstimate.tokens(system ?? "") + messages.reduce(0) { $0 + TokenEstimate.tokens($1.content) }
-            + TokenEstimate.perMessage * (messages.count + (system == nil ? 0 : 1))
+        (system.map(TokenEstimate.message) ?? 0) + messages.reduce(0) { $0 + TokenEstimate.message($1.content) }
     }
 }
 
@@ -75,8 +74,13 @@ public protocol ChatModel: Sendable {
 
 /// Offline token estimates: about one token per four UTF-8 bytes (see docs/PROTOCOLS notes), plus a
 /// small overhead per message. Always shown as "est." and replaced by reported usage when it comes.
+/// The one token estimator (about 4 UTF-8 bytes a token, rounded up, and 4 tokens of framing a
+/// message), for budgets, calls whose provider sent no usage, and the cost of prompting.
 public enum TokenEstimate {
     public static let perMessage = 4
 
     public static func tokens(_ text: String) -> Int { (text.utf8.count + 3) / 4 }
+
+    /// One message of `text`, its framing included.
+    public static func message(_ text: String) -> Int { tokens(text) + perMessage }
 }
