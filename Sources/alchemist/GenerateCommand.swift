@@ -213,20 +213,15 @@ struct GenerateCommand: AsyncParsableCommand {
     private func confirmSpend(_ plan: GenerationPlan) throws {
         let worst = plan.worstCaseCost(count: count)
         guard worst > 0, !yes else { return }
-        let question = "Up to $\(Self.rounded(worst)) for \(count) program\(count == 1 ? "" : "s") (worst case). Go on? [y/N] "
+        let question = "Up to $\(Money.format(worst, .upperBound)) for \(count) program\(count == 1 ? "" : "s") (worst case). Go on? [y/N] "
         guard isatty(0) != 0 else {
-            throw BadInput("this could spend up to $\(Self.rounded(worst)); pass --yes to confirm (no terminal to ask)")
+            throw BadInput("this could spend up to $\(Money.format(worst, .upperBound)); pass --yes to confirm (no terminal to ask)")
         }
         FileHandle.standardError.write(Data(question.utf8))
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         guard answer == "y" || answer == "yes" else { throw ExitCode(1) }
     }
 
-    static func rounded(_ value: Decimal) -> String {
-        var input = value, output = Decimal()
-        NSDecimalRound(&output, &input, 4, .up)
-        return "\(output)"
-    }
 }
 
 /// Ctrl-C while generating: the first cancels the work (the call in flight stops, its spend is

@@ -120,16 +120,7 @@ struct PricingText {
     }
 
     /// USD with up to seven decimals (amounts are fractions of a cent), at least two.
-    func usd(_ amount: Decimal) -> String {
-        var text = "\(rounded(amount, 7))"
-        if let dot = text.firstIndex(of: ".") {
-            let decimals = text.distance(from: dot, to: text.endIndex) - 1
-            if decimals < 2 { text += String(repeating: "0", count: 2 - decimals) }
-        } else {
-            text += ".00"
-        }
-        return "$" + text
-    }
+    func usd(_ amount: Decimal) -> String { Money.format(amount, .ledger) }
 
     func rounded(_ value: Decimal, _ scale: Int) -> Decimal {
         var input = value

@@ -59,3 +59,21 @@ import TestSupport
         for other in ["stop", "end_turn", "tool_use", "content_filter"] { #expect(FinishReason(other).note == nil) }
     }
 }
+
+@Suite struct MoneyTests {
+    func d(_ text: String) -> Decimal { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? .nan }
+
+    /// The one formatter's styles, each as a screen or command shows it.
+    @Test func eachStyleShowsWhatItsScreensShow() {
+        #expect(Money.text(0) == "$0")
+        #expect(Money.text(d("0.00004")) == "<$0.0001")
+        #expect(Money.text(d("0.012")) == "$0.0120")
+        #expect(Money.text(d("-0.5")) == "-$0.5000")
+        #expect(Money.format(d("0.0042"), .summary) == "$0.0042")
+        #expect(Money.format(d("1.256"), .summary) == "$1.26")
+        #expect(Money.format(d("0.00001"), .summary) == "<$0.0001")
+        #expect(Money.format(d("3"), .ledger) == "$3.00")
+        #expect(Money.format(d("0.00012345678"), .ledger) == "$0.0001235")
+        #expect(Money.format(d("0.00121"), .upperBound) == "0.0013")
+    }
+}

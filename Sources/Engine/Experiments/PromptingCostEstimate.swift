@@ -51,19 +51,7 @@ public struct PromptingCostEstimate: Sendable, Equatable {
     }
 
     /// Two decimals from a cent up, four below ("$0.0042"); "<$0.0001" for less than that.
-    public static func dollars(_ amount: Decimal) -> String {
-        let tenThousandth = Decimal(sign: .plus, exponent: -4, significand: 1)
-        let cent = Decimal(sign: .plus, exponent: -2, significand: 1)
-        if amount > 0, amount < tenThousandth { return "<$0.0001" }
-        var value = amount
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, amount >= cent ? 2 : 4, .plain)
-        let text = "\(rounded)"
-        let decimals = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
-        let wanted = amount >= cent ? 2 : 4
-        let padded = decimals == 0 ? text + "." + String(repeating: "0", count: wanted) : text + String(repeating: "0", count: max(0, wanted - decimals))
-        return "$" + padded
-    }
+    public static func dollars(_ amount: Decimal) -> String { Money.format(amount, .summary) }
 
     /// 1586 → "1,586".
     public static func grouped(_ number: Int) -> String {

@@ -1,3 +1,4 @@
+import Engine
 /// How the programs browser draws itself.
 extension ProgramsBrowser {
     public static let minimumWidth = 60
