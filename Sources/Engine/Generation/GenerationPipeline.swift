@@ -26,7 +26,7 @@ public struct GenerationPipeline: Sendable {
     /// - Throws: `ProviderError` (after the retries), `BudgetExceeded`, `CancellationError`; the calls
     ///   made before are in the ledger either way.
     public func generate(budgetLeft: Decimal? = nil, emit: @Sendable (GenerationEvent) async -> Void) async throws -> GeneratedProgram {
-        let runID = Self.newRunID()
+        let runID = RunID.make()
         try ledger?.record(LedgerRun(id: runID, started: Date(), dataset: plan.dataset, mode: plan.modeFolder,
                                      codeModel: plan.codeModel.id, knowledgeModel: plan.knowledgeModel?.id, prior: plan.prior?.id,
                                      mission: plan.mission, query: plan.query))
@@ -200,11 +200,5 @@ public struct GenerationPipeline: Sendable {
         await emit(.usage(stage: stage, usage, cost: cost, total: spentBefore + cost))
         let id = try record(.ok, nil)
         return CallResult(id: id, text: text, usage: usage, cost: cost, finishReason: finishReason)
-    }
-
-    static func newRunID() -> String {
-        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(secondsFromGMT: 0) ?? .current,
-                                                formatOptions: [.withYear, .withMonth, .withDay, .withTime])
-        return "\(stamp)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 }

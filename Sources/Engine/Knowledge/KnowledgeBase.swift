@@ -45,7 +45,7 @@ public struct KnowledgeBase: Sendable {
         /// Records the corpus embedding as a run of its own (mode "knowledge-index"), so pricing counts it.
         public func record(in ledger: Ledger, source: String) throws {
             guard let usage, !reused else { return }
-            let runID = "index-" + GenerationPipeline.newRunID()
+            let runID = "index-" + RunID.make()
             let cost = TokenCost.cost(model: usage.model, inputTokens: usage.inputTokens, outputTokens: 0)
             try ledger.record(LedgerRun(id: runID, started: Date(), dataset: "-", mode: "knowledge-index", codeModel: usage.model.id,
                                         knowledgeModel: nil, prior: nil, mission: nil, query: source))
