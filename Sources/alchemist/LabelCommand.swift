@@ -121,7 +121,7 @@ enum LabelReport {
             "coverage": coverage,
             "label_models": Dictionary(uniqueKeysWithValues: result.labelModels.map { ($0.id, model($0.scores)) }),
             "best_label_model": result.bestLabelModel,
-            "selection_metric": result.selectionMetric,
+            "selection_metric": result.selectionMetric.rawValue,
             "training_rows": result.trainingRows,
             "end_models": Dictionary(uniqueKeysWithValues: result.endModels.map { ($0.id, model($0.scores)) }),
             "cost_usd": NSDecimalNumber(decimal: result.costUSD).doubleValue,

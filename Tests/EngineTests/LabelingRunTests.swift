@@ -45,10 +45,10 @@ import TestSupport
     }
 
     @Test func selectionMetricIsF1ForImbalancedBinaryTasks() {
-        #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 0, 0, 0, 1]) == "f1")
-        #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 1, 0, 1]) == "accuracy")
-        #expect(LabelingRun.selectionMetric(classCount: 3, validLabels: [0, 0, 0, 0, 1]) == "accuracy")
-        #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: nil) == "none")
+        #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 0, 0, 0, 1]) == .f1)
+        #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: [0, 1, 0, 1]) == .accuracy)
+        #expect(LabelingRun.selectionMetric(classCount: 3, validLabels: [0, 0, 0, 0, 1]) == .accuracy)
+        #expect(LabelingRun.selectionMetric(classCount: 2, validLabels: nil) == .none)
     }
 
     /// Votes of three keyword rules, computed here (no sandbox needed for this test).
@@ -98,7 +98,7 @@ import TestSupport
         run.featureBits = 10
         run.labelModels = ["ds", "mv"]
         let result = try run.run(dataset: demo, programNames: ["a", "b", "c"], matrices: matrices, cost: 0)
-        #expect(result.selectionMetric == "none")
+        #expect(result.selectionMetric == SelectionMetric.none)
         #expect(result.bestLabelModel == "ds")  // the first listed, whatever its test score
         #expect(result.labelModels.allSatisfy { $0.scores.valid == nil })
         let text = ExperimentLog.text(result, mode: "m", prior: nil, model: "x", date: Date())

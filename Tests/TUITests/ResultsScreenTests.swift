@@ -23,7 +23,7 @@ enum ResultsFixtures {
         let result = LabelingRunResult(
             dataset: "demo", programs: 5, programNames: (1...5).map { "LF\($0)" }, runs: 5,
             coverage: [.train: 0.84, .valid: 0.86, .test: 0.83], labelModels: labelModels, bestLabelModel: "snorkel",
-            selectionMetric: "accuracy", trainingRows: 336, endModels: ends, costUSD: Decimal(string: "0.0042")!, seconds: 12.34)
+            selectionMetric: .accuracy, trainingRows: 336, endModels: ends, costUSD: Decimal(string: "0.0042")!, seconds: 12.34)
         let analysis = [
             ProgramAnalysis(name: "LF1", polarity: [1], coverage: 0.31, overlaps: 0.12, conflicts: 0.03, accuracy: 0.935),
             ProgramAnalysis(name: "LF2", polarity: [0], coverage: 0.42, overlaps: 0.2, conflicts: 0.05, accuracy: 0.881),

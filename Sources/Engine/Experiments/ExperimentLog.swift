@@ -59,7 +59,7 @@ public struct ExperimentLog: Sendable {
         for (id, scores) in result.labelModels {
             out += id.padding(toLength: 14, withPad: " ", startingAt: 0) + pair(scores.test.accuracy) + "   " + pair(scores.test.f1) + "   "
             out += (scores.valid.map { pair($0.accuracy) } ?? "–".padding(toLength: 17, withPad: " ", startingAt: 0)) + "   "
-            out += String(format: "%.3f", scores.fitSeconds) + (id == result.bestLabelModel ? (result.selectionMetric == "none" ? "   ← kept (no valid labels: the first listed)" : "   ← best (valid \(result.selectionMetric))") : "") + "\n"
+            out += String(format: "%.3f", scores.fitSeconds) + (id == result.bestLabelModel ? (result.selectionMetric == .none ? "   ← kept (no valid labels: the first listed)" : "   ← best (valid \(result.selectionMetric.rawValue))") : "") + "\n"
         }
         if !result.endModels.isEmpty {
             out += "\nend model (on \(result.trainingRows) covered train rows, soft labels of \(result.bestLabelModel))\n"

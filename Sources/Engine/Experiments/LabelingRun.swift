@@ -149,10 +149,10 @@ public struct LabelingRun: Sendable {
 
     /// Runs a model `runs` times with seeds 0, 1, …: mean ± std on test and valid, mean fit time, and
     /// what `keep` returns for the run best on valid (the first run when there is no valid split).
-    func seededRuns<Kept>(_ step: LabelingStep, testGold: [Int], validGold: [Int]?, classCount k: Int, selection: String,
+    func seededRuns<Kept>(_ step: LabelingStep, testGold: [Int], validGold: [Int]?, classCount k: Int, selection: SelectionMetric,
                           progress: (LabelingProgress) -> Void, run body: (Int) throws -> RunResult<Kept>)
         throws -> (scores: ModelScores, kept: Kept, validScore: Double) {
-        func score(_ summary: MetricSummary) -> Double { selection == "f1" ? summary.f1 : summary.accuracy }
+        func score(_ summary: MetricSummary) -> Double { selection == .f1 ? summary.f1 : summary.accuracy }
         var testSummaries: [MetricSummary] = [], validSummaries: [MetricSummary] = []
         var fitTime = 0.0
         var kept: (score: Double, value: Kept, perClass: [ClassMetrics])?
@@ -178,7 +178,7 @@ public struct LabelingRun: Sendable {
         let valid = validSummaries.isEmpty ? nil : SplitScores(validSummaries)
         let scores = ModelScores(test: SplitScores(testSummaries), valid: valid, fitSeconds: fitTime / Double(max(runs, 1)),
                                  testPerClass: kept.perClass)
-        let validScore = valid.map { selection == "f1" ? $0.f1.mean : $0.accuracy.mean } ?? 0
+        let validScore = valid.map { selection == .f1 ? $0.f1.mean : $0.accuracy.mean } ?? 0
         return (scores, kept.value, validScore)
     }
 
@@ -207,12 +207,12 @@ public struct LabelingRun: Sendable {
     }
 
     /// F1 for two-class tasks whose minority class is under 30 % of valid (sms-like), else accuracy;
-    /// "none" without valid labels (the first model and run are kept).
-    static func selectionMetric(classCount: Int, validLabels: [Int]?) -> String {
-        guard let labels = validLabels, !labels.isEmpty else { return "none" }
-        guard classCount == 2 else { return "accuracy" }
+    /// none without valid labels (the first model and run are kept).
+    static func selectionMetric(classCount: Int, validLabels: [Int]?) -> SelectionMetric {
+        guard let labels = validLabels, !labels.isEmpty else { return .none }
+        guard classCount == 2 else { return .accuracy }
         let positives = Double(labels.filter { $0 == 1 }.count) / Double(labels.count)
-        return min(positives, 1 - positives) < 0.3 ? "f1" : "accuracy"
+        return min(positives, 1 - positives) < 0.3 ? .f1 : .accuracy
     }
 }
 

@@ -61,8 +61,8 @@ public struct LabelingRunResult: Sendable {
     /// Keyed by label model id, in the order run.
     public var labelModels: [(id: String, scores: ModelScores)]
     public var bestLabelModel: String
-    /// "f1" or "accuracy": how the best label model and run were chosen on valid.
-    public var selectionMetric: String
+    /// How the best label model and run were chosen on valid.
+    public var selectionMetric: SelectionMetric
     /// Train rows with at least one vote: the rows the end models learn from.
     public var trainingRows: Int
     public var endModels: [(id: String, scores: ModelScores)]
@@ -70,7 +70,7 @@ public struct LabelingRunResult: Sendable {
     public var seconds: Double
 
     public init(dataset: String, programs: Int, programNames: [String], runs: Int, coverage: [SplitName: Double],
-                labelModels: [(id: String, scores: ModelScores)], bestLabelModel: String, selectionMetric: String,
+                labelModels: [(id: String, scores: ModelScores)], bestLabelModel: String, selectionMetric: SelectionMetric,
                 trainingRows: Int, endModels: [(id: String, scores: ModelScores)], costUSD: Decimal, seconds: Double) {
         self.dataset = dataset
         self.programs = programs
@@ -85,4 +85,11 @@ public struct LabelingRunResult: Sendable {
         self.costUSD = costUSD
         self.seconds = seconds
     }
+}
+
+/// The valid-split metric the best label model and run are chosen by (`LabelingRun.selectionMetric`).
+public enum SelectionMetric: String, Sendable, Equatable {
+    case f1, accuracy
+    /// No labeled valid rows: the first listed model and its first run are kept, never chosen on test.
+    case none
 }

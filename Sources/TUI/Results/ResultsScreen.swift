@@ -175,7 +175,7 @@ public enum ResultsScreen {
             let totals = outcome.totals
             return "Programs on \(outcome.analysisSplit.rawValue) · coverage \(percent(totals.coverage)) · overlaps \(percent(totals.overlaps)) · conflicts \(percent(totals.conflicts))"
         case .labelModels:
-            let chosen = result.selectionMetric == "none" ? "no valid labels: first kept" : "best on valid \(result.selectionMetric)"
+            let chosen = result.selectionMetric == .none ? "no valid labels: first kept" : "best on valid \(result.selectionMetric.rawValue)"
             return "Label models · \(result.runs) runs · \(chosen)"
         case .endModels:
             return "End models · \(result.trainingRows) train rows, soft labels of \(result.bestLabelModel)"
