@@ -37,12 +37,6 @@ enum JSONText {
         out.append(0x5D)
     }
 
-    static func appendInts(_ values: [Int], to out: inout [UInt8]) {
-        out.append(0x5B)
-        out.append(contentsOf: Array(values.map(String.init).joined(separator: ",").utf8))
-        out.append(0x5D)
-    }
-
     /// Parses a worker's votes: one character per vote (`chr(vote + 49)`) for up to 40 classes,
     /// else "1,-1,0". Returns nil on anything else, or on a vote outside -1..<classCount.
     static func parseVotes(_ text: String, expected: Int, classCount: Int) -> [Int32]? {
