@@ -161,7 +161,7 @@ final class SandboxProcess {
 
     /// CPU time in seconds (user + system) of this process and everything below it, from /proc;
     /// nil when /proc cannot tell.
-    func cpuSeconds() -> Double? { ProcessTreeCPU.seconds(root: pid) }
+    func cpuSeconds(table: inout ProcessTable) -> Double? { ProcessTreeCPU.seconds(root: pid, table: &table) }
 
     /// Runs a short trusted command to its end and returns what it printed (stdout, stderr), each cut
     /// at `limit` bytes. Used to probe the interpreter and the OS sandbox, never for programs.
@@ -192,32 +192,35 @@ final class SandboxProcess {
 enum ProcessTreeCPU {
     private static let ticksPerSecond = Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
 
-    static func seconds(root: pid_t) -> Double? {
+    /// - Parameter table: one watchdog tick's view of /proc, shared by every tree read in that tick.
+    static func seconds(root: pid_t, table: inout ProcessTable) -> Double? {
         guard let own = ticks(of: root) else { return nil }
         var total = own
-        var pending = children(of: root)
+        var pending = table.children(of: root)
         var visited: Set<pid_t> = [root]
         while let pid = pending.popLast() {
             guard visited.insert(pid).inserted, visited.count < 64 else { continue }
             total += ticks(of: pid) ?? 0
-            pending += children(of: pid)
+            pending += table.children(of: pid)
         }
         return Double(total) / ticksPerSecond
     }
 
+    static func seconds(root: pid_t) -> Double? {
+        var table = ProcessTable()
+        return seconds(root: root, table: &table)
+    }
+
     /// utime + stime (fields 14 and 15 of /proc/PID/stat; the command name before them may hold spaces).
     static func ticks(of pid: pid_t) -> Int? {
-        guard let text = readSmall("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        guard let fields = statFields(of: pid), fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
         return user + system
     }
 
-    /// The children of `pid`: /proc/PID/task/PID/children where the kernel has it (CONFIG_PROC_CHILDREN),
-    /// else every /proc/N/stat whose parent is `pid`. (Without this a busy sandboxed interpreter would
-    /// look idle and be killed as asleep.)
-    static func children(of pid: pid_t) -> [pid_t] {
-        hasChildrenFiles ? childrenFromFile(of: pid) : childrenByScan(of: pid)
+    /// The fields of /proc/PID/stat after the command name (which may hold spaces): state, ppid, ...
+    static func statFields(of pid: pid_t) -> [Substring]? {
+        guard let text = readSmall("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
     }
 
     static func childrenFromFile(of pid: pid_t) -> [pid_t] {
@@ -225,17 +228,18 @@ enum ProcessTreeCPU {
         return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    static func childrenByScan(of pid: pid_t) -> [pid_t] {
+    /// Every process's children from one pass over /proc/N/stat (their parent is field 4).
+    static func childrenByScan() -> [pid_t: [pid_t]] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return names.compactMap { name -> pid_t? in
-            guard let candidate = pid_t(name), let text = readSmall("/proc/\(candidate)/stat"),
-                  let close = text.lastIndex(of: ")") else { return nil }
-            let fields = text[text.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && pid_t(fields[1]) == pid ? candidate : nil
+        var children: [pid_t: [pid_t]] = [:]
+        for name in names {
+            guard let pid = pid_t(name), let fields = statFields(of: pid), fields.count > 1, let parent = pid_t(fields[1]) else { continue }
+            children[parent, default: []].append(pid)
         }
+        return children
     }
 
-    private static let hasChildrenFiles = FileManager.default.fileExists(atPath: "/proc/self/task/\(getpid())/children")
+    static let hasChildrenFiles = FileManager.default.fileExists(atPath: "/proc/self/task/\(getpid())/children")
 
     private static func readSmall(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -245,5 +249,21 @@ enum ProcessTreeCPU {
         let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 4096) }
         guard count > 0 else { return nil }
         return String(decoding: buffer[0..<count], as: UTF8.self)
+    }
+}
+
+/// Who is whose child, read once per watchdog tick. Where the kernel has the children files
+/// (CONFIG_PROC_CHILDREN) each lookup reads one; elsewhere one scan of /proc serves the whole tick,
+/// instead of one scan per process visited in every lane's tree (which cost the engine more CPU
+/// than everything else it does while applying).
+struct ProcessTable {
+    private var scanned: [pid_t: [pid_t]]?
+
+    init() {}
+
+    mutating func children(of pid: pid_t) -> [pid_t] {
+        if ProcessTreeCPU.hasChildrenFiles { return ProcessTreeCPU.childrenFromFile(of: pid) }
+        if scanned == nil { scanned = ProcessTreeCPU.childrenByScan() }
+        return scanned?[pid] ?? []
     }
 }

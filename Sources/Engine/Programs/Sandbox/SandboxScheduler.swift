@@ -247,8 +247,9 @@ final class SandboxScheduler {
 
     private func tick() {
         let now = ContinuousClock.now
+        var table = ProcessTable()
         for lane in lanes.compactMap({ $0 }) where lane.killReason == nil && !lane.retired && lane.process.end == nil {
-            let cpu = lane.process.cpuSeconds()
+            let cpu = lane.process.cpuSeconds(table: &table)
             if let cpu { lane.observe(cpu: cpu) }
             let program = lane.program
             if let cpu, state.isRunnable(program) {
