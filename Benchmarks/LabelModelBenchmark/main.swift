@@ -65,16 +65,16 @@ for (name, matrix) in cases {
         }
     })
     print("\n\(name): reference pass (count votes per row) \(String(format: "%.4f", reference)) s")
-    for id in LabelingRun.labelModelIDs {
+    for id in LabelModelID.allCases {
         var fits: [Double] = [], predictions: [Double] = []
         for round in 0..<rounds {
-            var model = try LabelingRun.makeLabelModel(id)
+            var model = id.make()
             fits.append(try seconds { try model.fit(matrix, classCount: 2, validation: nil, seed: UInt64(round)) })
             predictions.append(try seconds { _ = try model.predict(matrix) })
         }
-        print("  " + id.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "fit %8.4f s (%6.1f× the pass)   predict %8.4f s (%6.1f×)", median(fits), median(fits) / reference,
+        print("  " + id.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "fit %8.4f s (%6.1f× the pass)   predict %8.4f s (%6.1f×)", median(fits), median(fits) / reference,
                      median(predictions), median(predictions) / reference))
-        if id == "snorkel" { snorkelFits[name] = median(fits) }
+        if id == .snorkel { snorkelFits[name] = median(fits) }
     }
 }
 

@@ -19,22 +19,22 @@ struct LabelCommand: AsyncParsableCommand {
     var datasetWeakLabels = false
 
     @Option(help: "Seeded runs per model.")
-    var runs = 5
+    var runs = LabelingSettings().runs
 
-    @Option(name: .customLong("label-models"), help: "Comma-separated: mv,wmv,ds,snorkel,fs.")
-    var labelModels = LabelingRun.labelModelIDs.joined(separator: ",")
+    @Option(name: .customLong("label-models"), help: "Comma-separated: \(LabelModelID.allCases.map(\.rawValue).joined(separator: ",")).")
+    var labelModels = LabelingSettings().labelModels.map(\.rawValue).joined(separator: ",")
 
-    @Option(name: .customLong("end-models"), help: "Comma-separated: lr,mlp (empty for none).")
-    var endModels = LabelingRun.endModelIDs.joined(separator: ",")
+    @Option(name: .customLong("end-models"), help: "Comma-separated: \(EndModelID.allCases.map(\.rawValue).joined(separator: ",")) (empty for none).")
+    var endModels = LabelingSettings().endModels.map(\.rawValue).joined(separator: ",")
 
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
     @Option(name: .customLong("feature-bits"), help: "The end models' text features hash into 2^N columns.")
-    var featureBits = 18
+    var featureBits = LabelingSettings().featureBits
 
     @Option(help: "Rows a label model cannot decide (no vote, or tied classes): learned (the class such rows have most often on the labeled valid split), prior (the majority class) or uniform (a seeded random class, as snorkel and WRENCH do).")
-    var uncovered = "learned"
+    var uncovered = LabelingSettings().uncovered.rawValue
 
     @Option(help: "Sandbox worker processes (default: config.json; 0 = one per core).")
     var workers: Int?
@@ -47,7 +47,7 @@ struct LabelCommand: AsyncParsableCommand {
             let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
             let log = ProgressLine(label: "", enabled: isatty(2) != 0)
             guard (8...24).contains(featureBits) else { throw BadInput("--feature-bits: expected 8…24") }
-            guard let policy = LabelingRun.UncoveredRows(rawValue: uncovered) else {
+            guard let policy = LabelingSettings.UncoveredRows(rawValue: uncovered) else {
                 throw BadInput("--uncovered: expected learned, prior or uniform, found \"\(uncovered)\"")
             }
             var votes = LabelingJob.Votes.datasetWeakLabels
@@ -63,14 +63,13 @@ struct LabelCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("alchemist: note: \(note)\n".utf8))
                 }
             }
-            var job = LabelingJob(dataset: data, votes: votes, sandbox: settings, experimentLogFolder: paths.expLogDir)
-            job.runs = runs
-            job.featureBits = featureBits
-            job.featureCacheFolder = paths.featureCache
-            job.uncovered = policy
-            job.labelModels = labelModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            job.endModels = endModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard !job.labelModels.isEmpty else { throw BadInput("--label-models: name at least one") }
+            func ids(_ list: String) -> [String] { list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            let labelIDs = ids(labelModels)
+            guard !labelIDs.isEmpty else { throw BadInput("--label-models: name at least one") }
+            let labeling = LabelingSettings(runs: runs, labelModels: try labelIDs.map(LabelModelID.init(parsing:)),
+                                            endModels: try ids(endModels).map(EndModelID.init(parsing:)), featureBits: featureBits,
+                                            uncovered: policy, featureCacheFolder: paths.featureCache)
+            let job = LabelingJob(dataset: data, votes: votes, settings: labeling, sandbox: settings, experimentLogFolder: paths.expLogDir)
             try job.validate()
             let programCount = job.programCount
             let outcome = try await job.run { event in
@@ -119,11 +118,11 @@ enum LabelReport {
             "programs": result.programs,
             "runs": result.runs,
             "coverage": coverage,
-            "label_models": Dictionary(uniqueKeysWithValues: result.labelModels.map { ($0.id, model($0.scores)) }),
-            "best_label_model": result.bestLabelModel,
+            "label_models": Dictionary(uniqueKeysWithValues: result.labelModels.map { ($0.id.rawValue, model($0.scores)) }),
+            "best_label_model": result.bestLabelModel.rawValue,
             "selection_metric": result.selectionMetric.rawValue,
             "training_rows": result.trainingRows,
-            "end_models": Dictionary(uniqueKeysWithValues: result.endModels.map { ($0.id, model($0.scores)) }),
+            "end_models": Dictionary(uniqueKeysWithValues: result.endModels.map { ($0.id.rawValue, model($0.scores)) }),
             "cost_usd": NSDecimalNumber(decimal: result.costUSD).doubleValue,
             "seconds": result.seconds,
             "log": logFile.path,

@@ -101,8 +101,8 @@ import TestSupport
             (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--dataset-weak-labels"], "either --lfs"),
             (["label", "--dataset", "demo", "--dataset-weak-labels"], "no weak_labels"),
             (["label", "--dataset", "demo", "--lfs", empty.path], "no .py labeling programs"),
-            (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--label-models", "mv,magic"], "unknown label model \"magic\""),
-            (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--end-models", "svm"], "unknown end model \"svm\""),
+            (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--label-models", "mv,magic"], "unknown label model \"magic\" (known: mv, wmv, ds, snorkel, fs)"),
+            (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--end-models", "svm"], "unknown end model \"svm\" (known: lr, mlp)"),
             (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--uncovered", "maybe"], "--uncovered"),
         ]
         for (arguments, needle) in cases {

@@ -49,8 +49,8 @@ final class Canceller: @unchecked Sendable {
     static func job(_ programs: [LabelingProgram], log: URL?) throws -> LabelingJob {
         var job = LabelingJob(dataset: try demo(), votes: .programs(programs), sandbox: try TestEnvironment.config().sandbox,
                               experimentLogFolder: log)
-        job.runs = 2
-        job.featureBits = 10
+        job.settings.runs = 2
+        job.settings.featureBits = 10
         return job
     }
 
@@ -58,13 +58,13 @@ final class Canceller: @unchecked Sendable {
         let folder = try TestEnvironment.temporaryFolder("job")
         defer { try? FileManager.default.removeItem(at: folder) }
         var job = try Self.job(try SandboxFixtures.examplePrograms("demo"), log: folder)
-        job.labelModels = ["mv", "ds"]
-        job.endModels = ["lr"]
+        job.settings.labelModels = [.mv, .ds]
+        job.settings.endModels = [.lr]
         let log = ProgressLog()
         let outcome = try await job.run { log.append($0) }
 
         let events = log.events
-        let expected: [LabelingStep] = [.apply(.train), .apply(.valid), .apply(.test), .labelModel("mv"), .labelModel("ds"), .features, .endModel("lr")]
+        let expected: [LabelingStep] = [.apply(.train), .apply(.valid), .apply(.test), .labelModel(.mv), .labelModel(.ds), .features, .endModel(.lr)]
         #expect(events.first == .planned(expected))
         var order: [LabelingStep] = []
         var last: [LabelingStep: (done: Int, total: Int)] = [:]
@@ -81,10 +81,10 @@ final class Canceller: @unchecked Sendable {
         // Every step ends complete: votes for the splits, runs for the models.
         #expect(expected.allSatisfy { last[$0].map { $0.done == $0.total } == true })
         #expect(last[.apply(.train)]?.total == 5 * (try Self.demo().split(.train).count))
-        #expect(last[.labelModel("mv")]?.total == 2)
+        #expect(last[.labelModel(.mv)]?.total == 2)
 
-        #expect(outcome.result.labelModels.map(\.id) == ["mv", "ds"])
-        #expect(outcome.result.endModels.map(\.id) == ["lr"])
+        #expect(outcome.result.labelModels.map(\.id) == [.mv, .ds])
+        #expect(outcome.result.endModels.map(\.id) == [.lr])
         #expect(outcome.provenance == LabelingProvenance(mode: "handwritten", prior: nil, model: "none"))
         #expect(outcome.notes.isEmpty)
         let logFile = try #require(outcome.logFile)
@@ -92,15 +92,15 @@ final class Canceller: @unchecked Sendable {
         #expect(try String(contentsOf: logFile, encoding: .utf8).contains("label model"))
         let rows = try PastResults.read(try #require(outcome.resultsFile))
         #expect(rows.count == 1)
-        #expect(rows.first?.dataset == "demo" && rows.first?.bestLabelModel == outcome.result.bestLabelModel)
+        #expect(rows.first?.dataset == "demo" && rows.first?.bestLabelModel == outcome.result.bestLabelModel.rawValue)
     }
 
     /// The analysis must match votes computed outside the sandbox by trusted Python.
     @Test func theAnalysisAgreesWithTheVotesOnTheValidSplit() async throws {
         let programs = try SandboxFixtures.examplePrograms("demo")
         var job = try Self.job(programs, log: nil)
-        job.labelModels = ["mv"]
-        job.endModels = []
+        job.settings.labelModels = [.mv]
+        job.settings.endModels = []
         let outcome = try await job.run()
         let valid = try Self.demo().split(.valid)
         let columns = try ReferenceLabels.compute(programs.map(\.source), texts: valid.texts, classCount: 2)
@@ -128,8 +128,8 @@ final class Canceller: @unchecked Sendable {
     @Test func faultsOfAProgramAreCountedOverEverySplit() async throws {
         let broken = LabelingProgram(name: "broken", code: "def label_function(text):\n    return 1 // (len(text) % 2)\n")
         var job = try Self.job(Array(try SandboxFixtures.examplePrograms("demo").prefix(2)) + [broken], log: nil)
-        job.labelModels = ["mv"]
-        job.endModels = []
+        job.settings.labelModels = [.mv]
+        job.settings.endModels = []
         let outcome = try await job.run()
         let data = try Self.demo()
         let evenRows = data.splits.values.reduce(0) { $0 + $1.texts.filter { $0.unicodeScalars.count % 2 == 0 }.count }
@@ -141,18 +141,44 @@ final class Canceller: @unchecked Sendable {
 
     @Test func withTwoProgramsFlyingSquidIsLeftOutWithANote() async throws {
         var job = try Self.job(Array(try SandboxFixtures.examplePrograms("demo").prefix(2)), log: nil)
-        job.endModels = []
+        job.settings.endModels = []
         let log = ProgressLog()
         let outcome = try await job.run { log.append($0) }
         let note = "fs left out: FlyingSquid needs at least 3 programs"
         #expect(log.events.contains(.note(note)))
         #expect(outcome.notes == [note])
-        #expect(outcome.result.labelModels.map(\.id) == ["mv", "wmv", "ds", "snorkel"])
+        #expect(outcome.result.labelModels.map(\.id) == [.mv, .wmv, .ds, .snorkel])
         guard case .planned(let steps) = log.events.first else { Issue.record("no plan first"); return }
-        #expect(!steps.contains(.labelModel("fs")))
+        #expect(!steps.contains(.labelModel(.fs)))
 
-        job.labelModels = ["fs"]
+        job.settings.labelModels = [.fs]
         await #expect(throws: LabelModelError.self) { try await job.run() }
+    }
+
+    @Test func theJobHandsItsSettingsToTheRunUnchanged() async throws {
+        let cache = try TestEnvironment.temporaryFolder("job-settings")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let programs = try SandboxFixtures.examplePrograms("demo")
+        let settings = LabelingSettings(runs: 3, labelModels: [.ds, .fs, .mv], endModels: [.lr], featureBits: 9, uncovered: .uniform,
+                                        featureCacheFolder: cache)
+        let job = LabelingJob(dataset: try Self.demo(), votes: .programs(programs), settings: settings,
+                              sandbox: try TestEnvironment.config().sandbox)
+        #expect(LabelingJob(dataset: try Self.demo(), votes: .datasetWeakLabels).settings == LabelingSettings())
+        #expect(job.labelingRun(programCount: programs.count).settings == settings)
+        // With two programs only FlyingSquid is taken out.
+        var withoutFS = settings
+        withoutFS.labelModels = [.ds, .mv]
+        #expect(job.labelingRun(programCount: 2).settings == withoutFS)
+        #expect(job.labelingRun(programCount: 0).settings == withoutFS)  // no programs is refused elsewhere, by what is missing
+
+        let outcome = try await job.run()
+        #expect(outcome.result.runs == 3)
+        #expect(outcome.result.labelModels.map(\.id) == [.ds, .fs, .mv])
+        #expect(outcome.result.endModels.map(\.id) == [.lr])
+        // The end models' features went through the cache folder, at 2^9 columns.
+        let cached = try FileManager.default.contentsOfDirectory(at: cache, includingPropertiesForKeys: nil).filter { $0.pathExtension == "features" }
+        #expect(cached.count == 1)
+        #expect(cached.first.flatMap(FeatureCache.read)?.columnCount == 1 << 9)
     }
 
     @Test func aCancelledJobStopsAndRecordsNothing() async throws {

@@ -4,6 +4,34 @@ import Testing
 import TestSupport
 
 @Suite struct LabelingRunTests {
+    @Test func everyModelIDMakesTheModelOfThatID() {
+        for id in LabelModelID.allCases { #expect(id.make().id == id.rawValue) }
+        for id in EndModelID.allCases { #expect(id.make().id == id.rawValue) }
+    }
+
+    @Test func unknownModelIDsAreRefusedNamingTheKnownOnes() throws {
+        #expect(try LabelModelID(parsing: "snorkel") == .snorkel)
+        #expect(try EndModelID(parsing: "mlp") == .mlp)
+        let label = #expect(throws: LabelModelError.self) { try LabelModelID(parsing: "magic") }
+        #expect(label?.description == "unknown label model \"magic\" (known: mv, wmv, ds, snorkel, fs)")
+        let end = #expect(throws: LabelModelError.self) { try EndModelID(parsing: "svm") }
+        #expect(end?.description == "unknown end model \"svm\" (known: lr, mlp)")
+        #expect(throws: LabelModelError.self) { try LabelModelID(parsing: "MV") }  // ids are exact
+        // JSON carries the same words as the log.
+        #expect(String(decoding: try JSONEncoder().encode([LabelModelID.fs]), as: UTF8.self) == #"["fs"]"#)
+        #expect(try JSONDecoder().decode([EndModelID].self, from: Data(#"["lr"]"#.utf8)) == [.lr])
+    }
+
+    @Test func settingsDefaultToEveryModelFiveRunsAndLearnedUndecidedRows() throws {
+        let defaults = LabelingSettings()
+        #expect(defaults.runs == 5 && defaults.featureBits == 18 && defaults.uncovered == .learned && defaults.featureCacheFolder == nil)
+        #expect(defaults.labelModels == [.mv, .wmv, .ds, .snorkel, .fs] && defaults.endModels == [.lr, .mlp])
+        #expect(LabelingRun().settings == defaults)
+        try defaults.validate()
+        #expect(throws: LabelModelError("runs: must be at least 1")) { try LabelingSettings(runs: 0).validate() }
+        #expect(throws: LabelModelError("name at least one label model")) { try LabelingSettings(labelModels: []).validate() }
+    }
+
     @Test func uncoveredRowsFollowThePriorOrAreUniform() throws {
         // Row 2 has no vote; the validation labels make class 0 the prior's majority.
         let votes = LabelMatrix(rows: [[1, 1], [0, -1], [-1, -1]])
@@ -11,11 +39,11 @@ import TestSupport
         var model = MajorityVote()
         try model.fit(votes, classCount: 2, validation: validation, seed: 0)
         var run = LabelingRun()
-        run.uncovered = .prior
+        run.settings.uncovered = .prior
         for seed in 0..<8 {
             #expect(try run.predict(model, votes, .random(seed: UInt64(seed))) == [1, 0, 0])
         }
-        run.uncovered = .uniform
+        run.settings.uncovered = .uniform
         let draws = try (0..<16).map { try run.predict(model, votes, .random(seed: UInt64($0)))[2] }
         #expect(Set(draws) == [0, 1])  // a fair coin over 16 seeds shows both sides
         #expect(try (0..<16).allSatisfy { try run.predict(model, votes, .random(seed: UInt64($0)))[0...1] == [1, 0] })
@@ -36,10 +64,10 @@ import TestSupport
             #expect(learned.valid == [0, 0, 0, 1, 1, 1, 0, 0])
         }
         // The prior policy gives no-vote rows the majority class instead.
-        run.uncovered = .prior
+        run.settings.uncovered = .prior
         #expect(try run.predict(model, test: test, validation: validation, .random(seed: 0)).test[0] == 0)
         // Without valid labels, learned falls back to the prior (uniform here): ties stay random.
-        run.uncovered = .learned
+        run.settings.uncovered = .learned
         let draws = try (0..<16).map { try run.predict(model, test: test, validation: nil, .random(seed: UInt64($0))).test[1] }
         #expect(Set(draws) == [0, 1])
     }
@@ -67,8 +95,8 @@ import TestSupport
         let demo = try DatasetCatalog(config: config, paths: paths).load("demo")
         let matrices = Dictionary(uniqueKeysWithValues: try SplitName.allCases.map { ($0, Self.votes(try demo.split($0).texts)) })
         var run = LabelingRun()
-        run.runs = 2
-        run.featureBits = 10
+        run.settings.runs = 2
+        run.settings.featureBits = 10
         let first = try run.run(dataset: demo, programNames: ["a", "b", "c"], matrices: matrices, cost: Decimal(string: "0.25")!)
         let second = try run.run(dataset: demo, programNames: ["a", "b", "c"], matrices: matrices, cost: Decimal(string: "0.25")!)
         // Fit times vary; every score is identical.
@@ -76,13 +104,13 @@ import TestSupport
         #expect(first.labelModels.map(\.scores.valid) == second.labelModels.map(\.scores.valid))
         #expect(first.endModels.map(\.scores.test) == second.endModels.map(\.scores.test))
         #expect(first.bestLabelModel == second.bestLabelModel)
-        #expect(first.labelModels.map(\.id) == LabelingRun.labelModelIDs)
-        #expect(first.endModels.map(\.id) == LabelingRun.endModelIDs)
+        #expect(first.labelModels.map(\.id) == LabelModelID.allCases)
+        #expect(first.endModels.map(\.id) == EndModelID.allCases)
         let covered = (0..<matrices[.train]!.rows).filter { row in matrices[.train]!.row(row).contains { $0 >= 0 } }.count
         #expect(first.trainingRows == covered)
         #expect(first.coverage[.train] == Double(covered) / Double(try demo.split(.train).count))
         #expect(first.costUSD == Decimal(string: "0.25"))
-        for (_, scores) in first.labelModels + first.endModels {
+        for scores in first.labelModels.map(\.scores) + first.endModels.map(\.scores) {
             #expect((0...1).contains(scores.test.accuracy.mean) && scores.test.accuracy.std >= 0)
         }
     }
@@ -94,12 +122,12 @@ import TestSupport
         demo.splits[.valid] = nil
         let matrices = Dictionary(uniqueKeysWithValues: try [SplitName.train, .test].map { ($0, Self.votes(try demo.split($0).texts)) })
         var run = LabelingRun()
-        run.runs = 2
-        run.featureBits = 10
-        run.labelModels = ["ds", "mv"]
+        run.settings.runs = 2
+        run.settings.featureBits = 10
+        run.settings.labelModels = [.ds, .mv]
         let result = try run.run(dataset: demo, programNames: ["a", "b", "c"], matrices: matrices, cost: 0)
         #expect(result.selectionMetric == SelectionMetric.none)
-        #expect(result.bestLabelModel == "ds")  // the first listed, whatever its test score
+        #expect(result.bestLabelModel == .ds)  // the first listed, whatever its test score
         #expect(result.labelModels.allSatisfy { $0.scores.valid == nil })
         let text = ExperimentLog.text(result, mode: "m", prior: nil, model: "x", date: Date())
         #expect(text.contains("kept (no valid labels"))

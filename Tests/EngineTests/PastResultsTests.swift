@@ -8,8 +8,8 @@ import TestSupport
         let scores = ModelScores(test: SplitScores(accuracy: MeanStd(mean: accuracy, std: 0.01), f1: MeanStd(mean: accuracy - 0.1, std: 0.02)),
                                  valid: nil, fitSeconds: 0.1)
         return LabelingRunResult(dataset: dataset, programs: 4, programNames: ["a", "b", "c", "d"], runs: 3, coverage: [.train: 0.75],
-                                 labelModels: [("mv", scores), ("ds", scores)], bestLabelModel: "ds", selectionMetric: .accuracy,
-                                 trainingRows: 30, endModels: [("lr", scores)], costUSD: Decimal(string: cost)!, seconds: 2.5)
+                                 labelModels: [(.mv, scores), (.ds, scores)], bestLabelModel: .ds, selectionMetric: .accuracy,
+                                 trainingRows: 30, endModels: [(.lr, scores)], costUSD: Decimal(string: cost)!, seconds: 2.5)
     }
 
     @Test func rowsWrittenByTheLogComeBackNewestFirst() throws {

@@ -15,14 +15,14 @@ enum ResultsFixtures {
     }
 
     static func outcome(endModels: Bool = true) throws -> LabelingOutcome {
-        let labelModels: [(id: String, scores: ModelScores)] = [
-            ("mv", scores(0.812, 0.774)), ("wmv", scores(0.826, 0.790)), ("ds", scores(0.861, 0.833)),
-            ("snorkel", scores(0.874, 0.851)), ("fs", scores(0.79, 0.75)),
+        let labelModels: [(id: LabelModelID, scores: ModelScores)] = [
+            (.mv, scores(0.812, 0.774)), (.wmv, scores(0.826, 0.790)), (.ds, scores(0.861, 0.833)),
+            (.snorkel, scores(0.874, 0.851)), (.fs, scores(0.79, 0.75)),
         ]
-        let ends: [(id: String, scores: ModelScores)] = endModels ? [("lr", scores(0.903, 0.889)), ("mlp", scores(0.897, 0.880))] : []
+        let ends: [(id: EndModelID, scores: ModelScores)] = endModels ? [(.lr, scores(0.903, 0.889)), (.mlp, scores(0.897, 0.880))] : []
         let result = LabelingRunResult(
             dataset: "demo", programs: 5, programNames: (1...5).map { "LF\($0)" }, runs: 5,
-            coverage: [.train: 0.84, .valid: 0.86, .test: 0.83], labelModels: labelModels, bestLabelModel: "snorkel",
+            coverage: [.train: 0.84, .valid: 0.86, .test: 0.83], labelModels: labelModels, bestLabelModel: .snorkel,
             selectionMetric: .accuracy, trainingRows: 336, endModels: ends, costUSD: Decimal(string: "0.0042")!, seconds: 12.34)
         let analysis = [
             ProgramAnalysis(name: "LF1", polarity: [1], coverage: 0.31, overlaps: 0.12, conflicts: 0.03, accuracy: 0.935),
@@ -43,8 +43,8 @@ enum ResultsFixtures {
                                resultsFile: logFile.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("results.csv"))
     }
 
-    static let plan: [LabelingStep] = [.apply(.train), .apply(.valid), .apply(.test)] + LabelingRun.labelModelIDs.map(LabelingStep.labelModel)
-        + [.features] + LabelingRun.endModelIDs.map(LabelingStep.endModel)
+    static let plan: [LabelingStep] = [.apply(.train), .apply(.valid), .apply(.test)] + LabelModelID.allCases.map(LabelingStep.labelModel)
+        + [.features] + EndModelID.allCases.map(LabelingStep.endModel)
 
     /// Mid-run: train applied, valid at 60 %, the rest waiting.
     static func running() -> ResultsView {
@@ -161,12 +161,12 @@ enum ResultsFixtures {
 @Suite struct ResultsViewTests {
     @Test func progressForDifferentStepsMayComeInAnyOrder() {
         var view = ResultsView(dataset: "demo")
-        view.apply(.step(.labelModel("mv"), done: 1, total: 5))  // before the plan
-        view.apply(.planned([.apply(.train), .labelModel("mv")]))
+        view.apply(.step(.labelModel(.mv), done: 1, total: 5))  // before the plan
+        view.apply(.planned([.apply(.train), .labelModel(.mv)]))
         view.apply(.step(.apply(.train), done: 40, total: 100))
         view.apply(.step(.apply(.train), done: 30, total: 100))  // a late report of another worker
-        view.apply(.step(.endModel("lr"), done: 9, total: 2))    // unplanned, over-counted
-        #expect(view.steps.map(\.step) == [.apply(.train), .labelModel("mv"), .endModel("lr")])
+        view.apply(.step(.endModel(.lr), done: 9, total: 2))    // unplanned, over-counted
+        #expect(view.steps.map(\.step) == [.apply(.train), .labelModel(.mv), .endModel(.lr)])
         #expect(view.steps.map(\.done) == [40, 1, 2])
         #expect(view.steps.map(\.total) == [100, 5, 2])
         #expect(view.steps.map(\.isFinished) == [false, false, true])

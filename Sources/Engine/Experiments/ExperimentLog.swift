@@ -28,13 +28,13 @@ public struct ExperimentLog: Sendable {
     func appendRow(_ result: LabelingRunResult, mode: String, prior: String?, model: String, date: Date) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let best = result.labelModels.first { $0.id == result.bestLabelModel }?.scores.test
-        func end(_ id: String) -> SplitScores? { result.endModels.first { $0.id == id }?.scores.test }
+        func end(_ id: EndModelID) -> SplitScores? { result.endModels.first { $0.id == id }?.scores.test }
         func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
         func quoted(_ text: String) -> String { text.contains(",") || text.contains("\"") ? "\"\(text.replacingOccurrences(of: "\"", with: "\"\""))\"" : text }
         let fields = [
             ISO8601DateFormatter().string(from: date), result.dataset, mode, prior ?? "", model, String(result.programs), String(result.runs),
-            number(result.coverage[.train]), result.bestLabelModel, number(best?.accuracy.mean), number(best?.f1.mean),
-            number(end("lr")?.accuracy.mean), number(end("lr")?.f1.mean), number(end("mlp")?.accuracy.mean), number(end("mlp")?.f1.mean),
+            number(result.coverage[.train]), result.bestLabelModel.rawValue, number(best?.accuracy.mean), number(best?.f1.mean),
+            number(end(.lr)?.accuracy.mean), number(end(.lr)?.f1.mean), number(end(.mlp)?.accuracy.mean), number(end(.mlp)?.f1.mean),
             "\(result.costUSD)", String(format: "%.2f", result.seconds),
         ].map(quoted)
         let isNew = !FileManager.default.fileExists(atPath: resultsFile.path)
@@ -57,15 +57,15 @@ public struct ExperimentLog: Sendable {
         out += "coverage: \(coverage.joined(separator: ", "))\n\n"
         out += "label model   test accuracy       test F1             valid accuracy      fit s\n"
         for (id, scores) in result.labelModels {
-            out += id.padding(toLength: 14, withPad: " ", startingAt: 0) + pair(scores.test.accuracy) + "   " + pair(scores.test.f1) + "   "
+            out += id.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + pair(scores.test.accuracy) + "   " + pair(scores.test.f1) + "   "
             out += (scores.valid.map { pair($0.accuracy) } ?? "–".padding(toLength: 17, withPad: " ", startingAt: 0)) + "   "
             out += String(format: "%.3f", scores.fitSeconds) + (id == result.bestLabelModel ? (result.selectionMetric == .none ? "   ← kept (no valid labels: the first listed)" : "   ← best (valid \(result.selectionMetric.rawValue))") : "") + "\n"
         }
         if !result.endModels.isEmpty {
-            out += "\nend model (on \(result.trainingRows) covered train rows, soft labels of \(result.bestLabelModel))\n"
+            out += "\nend model (on \(result.trainingRows) covered train rows, soft labels of \(result.bestLabelModel.rawValue))\n"
             out += "              test accuracy       test F1             fit s\n"
             for (id, scores) in result.endModels {
-                out += id.padding(toLength: 14, withPad: " ", startingAt: 0) + pair(scores.test.accuracy) + "   " + pair(scores.test.f1) + "   "
+                out += id.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + pair(scores.test.accuracy) + "   " + pair(scores.test.f1) + "   "
                 out += String(format: "%.3f", scores.fitSeconds) + "\n"
             }
         }

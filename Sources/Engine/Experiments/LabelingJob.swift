@@ -13,23 +13,20 @@ public struct LabelingJob: Sendable {
 
     public var dataset: Dataset
     public var votes: Votes
-    public var runs = 5
-    public var labelModels = LabelingRun.labelModelIDs
-    public var endModels = LabelingRun.endModelIDs
-    public var featureBits = 18
-    public var uncovered = LabelingRun.UncoveredRows.learned
+    /// Handed to the run, less the label models too few programs cannot fit (see `labelingRun`).
+    public var settings: LabelingSettings
     public var sandbox: SandboxSettings
-    /// Where text features are cached between runs; nil computes them each time.
-    public var featureCacheFolder: URL?
     /// The exp_log folder; nil records nothing.
     public var experimentLogFolder: URL?
     /// A chat model and the dataset's prompt template, to estimate labeling the train rows by prompting.
     public var promptingModel: ModelSpec?
     public var promptTemplate: PromptTemplate?
 
-    public init(dataset: Dataset, votes: Votes, sandbox: SandboxSettings = .defaults, experimentLogFolder: URL? = nil) {
+    public init(dataset: Dataset, votes: Votes, settings: LabelingSettings = LabelingSettings(), sandbox: SandboxSettings = .defaults,
+                experimentLogFolder: URL? = nil) {
         self.dataset = dataset
         self.votes = votes
+        self.settings = settings
         self.sandbox = sandbox
         self.experimentLogFolder = experimentLogFolder
     }
@@ -59,12 +56,9 @@ public struct LabelingJob: Sendable {
         return programs.reduce(Decimal(0)) { $0 + ($1.cost ?? 0) }
     }
 
-    /// Refuses unknown model ids, no label model, fewer than one run, and no programs.
+    /// Refuses no label model, fewer than one run, and no programs.
     public func validate() throws {
-        guard runs >= 1 else { throw LabelModelError("runs: must be at least 1") }
-        guard !labelModels.isEmpty else { throw LabelModelError("name at least one label model") }
-        for id in labelModels { _ = try LabelingRun.makeLabelModel(id) }
-        for id in endModels { _ = try LabelingRun.makeEndModel(id) }
+        try settings.validate()
         if case .programs(let programs) = votes, programs.isEmpty { throw LabelModelError("no labeling programs to apply") }
     }
 
@@ -73,13 +67,20 @@ public struct LabelingJob: Sendable {
         var steps: [LabelingStep] = []
         if case .programs = votes { steps += SplitName.allCases.filter { dataset.splits[$0] != nil }.map(LabelingStep.apply) }
         steps += effectiveLabelModels(programCount: programCount).map(LabelingStep.labelModel)
-        if !endModels.isEmpty { steps += [.features] + endModels.map(LabelingStep.endModel) }
+        if !settings.endModels.isEmpty { steps += [.features] + settings.endModels.map(LabelingStep.endModel) }
         return steps
     }
 
-    /// FlyingSquid needs triplets of programs: with fewer than three it is left out.
-    func effectiveLabelModels(programCount: Int) -> [String] {
-        programCount < 3 ? labelModels.filter { $0 != "fs" } : labelModels
+    /// The chosen label models that can be fitted on `programCount` programs (FlyingSquid needs three).
+    func effectiveLabelModels(programCount: Int) -> [LabelModelID] {
+        settings.labelModels.filter { $0.minimumPrograms <= programCount }
+    }
+
+    /// The run `run` starts: this job's settings, less the label models `programCount` programs cannot fit.
+    func labelingRun(programCount: Int) -> LabelingRun {
+        var handed = settings
+        handed.labelModels = effectiveLabelModels(programCount: programCount)
+        return LabelingRun(settings: handed)
     }
 
     /// Runs the job. Progress comes as `.planned` first, then `.step` counts and `.note`s.
@@ -89,24 +90,18 @@ public struct LabelingJob: Sendable {
         try validate()
         try Task.checkCancellation()
         var notes: [String] = []
-        let models = effectiveLabelModels(programCount: programCount)
-        if models.count < labelModels.count {
-            guard !models.isEmpty else { throw LabelModelError("FlyingSquid needs at least 3 programs, and no other label model was chosen") }
-            notes.append("fs left out: FlyingSquid needs at least 3 programs")
+        let plan = labelingRun(programCount: programCount)
+        let leftOut = LabelModelID.allCases.filter { settings.labelModels.contains($0) && !plan.settings.labelModels.contains($0) }
+        if let id = leftOut.first, plan.settings.labelModels.isEmpty {
+            throw LabelModelError("\(id.name) needs at least \(id.minimumPrograms) programs, and no other label model was chosen")
         }
+        notes += leftOut.map { "\($0.rawValue) left out: \($0.name) needs at least \($0.minimumPrograms) programs" }
         progress(.planned(plannedSteps(programCount: programCount)))
         for note in notes { progress(.note(note)) }
 
         let (matrices, names, reports) = try await collectVotes(progress: progress)
         try Task.checkCancellation()
 
-        var plan = LabelingRun()
-        plan.runs = runs
-        plan.featureBits = featureBits
-        plan.featureCache = featureCacheFolder.map(FeatureCache.init(folder:))
-        plan.uncovered = uncovered
-        plan.labelModels = models
-        plan.endModels = endModels
         let cost = programsCost
         let result = try plan.run(dataset: dataset, programNames: names, matrices: matrices, cost: cost, progress: progress)
         try Task.checkCancellation()

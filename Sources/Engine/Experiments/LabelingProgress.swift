@@ -3,18 +3,18 @@ public enum LabelingStep: Sendable, Hashable, CustomStringConvertible {
     /// Running the programs on one split in the sandbox (units: votes).
     case apply(SplitName)
     /// Seeded runs of one label model (units: runs).
-    case labelModel(String)
+    case labelModel(LabelModelID)
     /// Hashed TF-IDF features of every text (one unit).
     case features
     /// Seeded runs of one end model on the best label model's soft labels (units: runs).
-    case endModel(String)
+    case endModel(EndModelID)
 
     public var description: String {
         switch self {
         case .apply(let split): return "apply to \(split.rawValue)"
-        case .labelModel(let id): return "label model \(id)"
+        case .labelModel(let id): return "label model \(id.rawValue)"
         case .features: return "text features"
-        case .endModel(let id): return "end model \(id)"
+        case .endModel(let id): return "end model \(id.rawValue)"
         }
     }
 }

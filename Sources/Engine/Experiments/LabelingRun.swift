@@ -3,49 +3,9 @@ import Foundation
 /// The original tool's "label time": label models × seeded runs on the programs' votes, then end
 /// models × runs on the soft labels of the best label model's best run.
 public struct LabelingRun: Sendable {
-    public static let labelModelIDs = ["mv", "wmv", "ds", "snorkel", "fs"]
-    public static let endModelIDs = ["lr", "mlp"]
+    public var settings: LabelingSettings
 
-    public var runs = 5
-    public var labelModels = LabelingRun.labelModelIDs
-    public var endModels = LabelingRun.endModelIDs
-    /// 2^featureBits hashed TF-IDF columns for the end models.
-    public var featureBits = 18
-    /// Where text features are kept between runs; nil computes them every time.
-    public var featureCache: FeatureCache?
-    /// What rows a label model cannot decide (no vote, or tied classes) are predicted as.
-    public var uncovered = UncoveredRows.learned
-
-    /// Rows on which every program abstains, and rows whose top classes tie.
-    /// - `learned` (default): the class most frequent among such rows of the labeled valid split
-    ///   (see `UndecidedRows`); without valid labels it behaves as `prior`.
-    /// - `prior`: every label model gives no-vote rows the class prior, which predicts the majority
-    ///   class; ties are drawn at random (seeded).
-    /// - `uniform`: no-vote rows are a uniform tie drawn at random, as snorkel and WRENCH do.
-    public enum UncoveredRows: String, Sendable, CaseIterable {
-        case learned, prior, uniform
-    }
-
-    public init() {}
-
-    public static func makeLabelModel(_ id: String) throws -> any LabelModel {
-        switch id {
-        case "mv": return MajorityVote()
-        case "wmv": return WeightedMajorityVote()
-        case "ds": return DawidSkene()
-        case "snorkel": return SnorkelLabelModel()
-        case "fs": return FlyingSquid()
-        default: throw LabelModelError("unknown label model \"\(id)\" (known: \(labelModelIDs.joined(separator: ", ")))")
-        }
-    }
-
-    public static func makeEndModel(_ id: String) throws -> any EndModel {
-        switch id {
-        case "lr": return LogisticRegression()
-        case "mlp": return MultilayerPerceptron()
-        default: throw LabelModelError("unknown end model \"\(id)\" (known: \(endModelIDs.joined(separator: ", ")))")
-        }
-    }
+    public init(settings: LabelingSettings = LabelingSettings()) { self.settings = settings }
 
     /// - Parameters:
     ///   - matrices: votes on train, valid and test (valid may be absent).
@@ -75,12 +35,12 @@ public struct LabelingRun: Sendable {
 
         // Label models. The best is chosen on valid only: without valid labels, the first model and
         // its first run are kept, never a choice made on test.
-        var labelResults: [(id: String, scores: ModelScores)] = []
-        var best: (id: String, score: Double, probabilities: ProbabilityMatrix)?
-        for id in labelModels {
+        var labelResults: [(id: LabelModelID, scores: ModelScores)] = []
+        var best: (id: LabelModelID, score: Double, probabilities: ProbabilityMatrix)?
+        for id in settings.labelModels {
             let outcome = try seededRuns(.labelModel(id), testGold: testGold, validGold: validGold, classCount: k,
                                          selection: selection, progress: progress) { run in
-                var model = try Self.makeLabelModel(id)
+                var model = id.make()
                 let fitStart = ContinuousClock.now
                 try model.fit(trainVotes, classCount: k, validation: validation, seed: UInt64(run))
                 let fitSeconds = (ContinuousClock.now - fitStart).seconds
@@ -97,18 +57,18 @@ public struct LabelingRun: Sendable {
 
         // End models on the soft labels of the covered train rows.
         let covered = (0..<trainVotes.rows).filter { row in trainVotes.row(row).contains { $0 >= 0 } }
-        var endResults: [(id: String, scores: ModelScores)] = []
-        if !endModels.isEmpty {
+        var endResults: [(id: EndModelID, scores: ModelScores)] = []
+        if !settings.endModels.isEmpty {
             guard !covered.isEmpty else { throw LabelModelError("the programs vote on no train row: nothing for the end models to learn") }
             progress(.step(.features, done: 0, total: 1))
             // Fitted on all train texts; one matrix for all splits, so the cache holds a dataset once.
             let splitTexts = [train.texts, dataset.splits[.valid]?.texts ?? [], test.texts]
             let allTexts = splitTexts.flatMap { $0 }
             let all: SparseMatrix
-            if let featureCache {
-                all = featureCache.features(fitTexts: train.texts, texts: allTexts, bits: featureBits)
+            if let folder = settings.featureCacheFolder {
+                all = FeatureCache(folder: folder).features(fitTexts: train.texts, texts: allTexts, bits: settings.featureBits)
             } else {
-                var source = HashedTFIDF(bits: featureBits)
+                var source = HashedTFIDF(bits: settings.featureBits)
                 source.fit(train.texts)
                 all = source.transform(allTexts)
             }
@@ -121,10 +81,10 @@ public struct LabelingRun: Sendable {
             }
             let testFeatures = all.rows(Array(testStart..<(testStart + test.count)))
             let validData = validation.map { (features: all.rows(Array(validStart..<testStart)), labels: $0.labels) }
-            for id in endModels {
+            for id in settings.endModels {
                 let outcome = try seededRuns(.endModel(id), testGold: testGold, validGold: validGold, classCount: k,
                                              selection: selection, progress: progress) { run in
-                    var model = try Self.makeEndModel(id)
+                    var model = id.make()
                     let fitStart = ContinuousClock.now
                     try model.fit(trainFeatures, targets: targets, validation: validData, seed: UInt64(run))
                     return RunResult(fitSeconds: (ContinuousClock.now - fitStart).seconds, test: model.predict(testFeatures),
@@ -134,7 +94,7 @@ public struct LabelingRun: Sendable {
             }
         }
         return LabelingRunResult(
-            dataset: dataset.name, programs: trainVotes.columns, programNames: programNames, runs: runs, coverage: coverage,
+            dataset: dataset.name, programs: trainVotes.columns, programNames: programNames, runs: settings.runs, coverage: coverage,
             labelModels: labelResults, bestLabelModel: best.id, selectionMetric: selection, trainingRows: covered.count,
             endModels: endResults, costUSD: cost, seconds: (ContinuousClock.now - started).seconds)
     }
@@ -157,7 +117,7 @@ public struct LabelingRun: Sendable {
         var fitTime = 0.0
         var kept: (score: Double, value: Kept, perClass: [ClassMetrics])?
         let name = step.description
-        let total = max(runs, 1)
+        let total = max(settings.runs, 1)
         for run in 0..<total {
             try Task.checkCancellation()
             progress(.step(step, done: run, total: total))
@@ -176,7 +136,7 @@ public struct LabelingRun: Sendable {
         progress(.step(step, done: total, total: total))
         guard let kept else { throw LabelModelError("\(name): no run") }
         let valid = validSummaries.isEmpty ? nil : SplitScores(validSummaries)
-        let scores = ModelScores(test: SplitScores(testSummaries), valid: valid, fitSeconds: fitTime / Double(max(runs, 1)),
+        let scores = ModelScores(test: SplitScores(testSummaries), valid: valid, fitSeconds: fitTime / Double(total),
                                  testPerClass: kept.perClass)
         let validScore = valid.map { selection == .f1 ? $0.f1.mean : $0.accuracy.mean } ?? 0
         return (scores, kept.value, validScore)
@@ -185,7 +145,7 @@ public struct LabelingRun: Sendable {
     /// The model's predictions, with rows that have no vote handled as `uncovered` says.
     func predict(_ model: any LabelModel, _ votes: LabelMatrix, _ tieBreak: TieBreakPolicy) throws -> [Int] {
         var probabilities = try model.predictProbabilities(votes)
-        if uncovered == .uniform { UndecidedRows.uniformUncovered(&probabilities, votes) }
+        if settings.uncovered == .uniform { UndecidedRows.uniformUncovered(&probabilities, votes) }
         return probabilities.argmax(tieBreak: tieBreak)
     }
 
@@ -194,7 +154,7 @@ public struct LabelingRun: Sendable {
     /// undecided rows is in-sample: slightly optimistic, the same way for every model).
     func predict(_ model: any LabelModel, test: LabelMatrix, validation: LabeledMatrix?,
                  _ tieBreak: TieBreakPolicy) throws -> (test: [Int], valid: [Int]?) {
-        guard uncovered == .learned, let validation else {
+        guard settings.uncovered == .learned, let validation else {
             return (try predict(model, test, tieBreak), try validation.map { try predict(model, $0.matrix, tieBreak) })
         }
         var validProbabilities = try model.predictProbabilities(validation.matrix)

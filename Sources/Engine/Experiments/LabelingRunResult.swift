@@ -59,19 +59,19 @@ public struct LabelingRunResult: Sendable {
     public var runs: Int
     public var coverage: [SplitName: Double]
     /// Keyed by label model id, in the order run.
-    public var labelModels: [(id: String, scores: ModelScores)]
-    public var bestLabelModel: String
+    public var labelModels: [(id: LabelModelID, scores: ModelScores)]
+    public var bestLabelModel: LabelModelID
     /// How the best label model and run were chosen on valid.
     public var selectionMetric: SelectionMetric
     /// Train rows with at least one vote: the rows the end models learn from.
     public var trainingRows: Int
-    public var endModels: [(id: String, scores: ModelScores)]
+    public var endModels: [(id: EndModelID, scores: ModelScores)]
     public var costUSD: Decimal
     public var seconds: Double
 
     public init(dataset: String, programs: Int, programNames: [String], runs: Int, coverage: [SplitName: Double],
-                labelModels: [(id: String, scores: ModelScores)], bestLabelModel: String, selectionMetric: SelectionMetric,
-                trainingRows: Int, endModels: [(id: String, scores: ModelScores)], costUSD: Decimal, seconds: Double) {
+                labelModels: [(id: LabelModelID, scores: ModelScores)], bestLabelModel: LabelModelID, selectionMetric: SelectionMetric,
+                trainingRows: Int, endModels: [(id: EndModelID, scores: ModelScores)], costUSD: Decimal, seconds: Double) {
         self.dataset = dataset
         self.programs = programs
         self.programNames = programNames

@@ -36,6 +36,8 @@ import Foundation
 /// normalisation keeps an all-abstain row exactly at the prior.)
 public struct FlyingSquid: LabelModel {
     public let id = "fs"
+    /// Triplets need three programs.
+    public static let minimumPrograms = 3
     /// Pairs with fewer co-voting rows are left out of the triplets.
     public var minimumCoVotes: Int
     /// Largest accuracy parameter |a_i| allowed.
@@ -61,8 +63,8 @@ public struct FlyingSquid: LabelModel {
     public mutating func fit(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
         try LabelModelInput.validate(matrix, classCount: classCount, validation: validation)
         let m = matrix.columns
-        guard m >= 3 else {
-            throw LabelModelError("FlyingSquid needs at least 3 programs to form triplets, got \(m)")
+        guard m >= Self.minimumPrograms else {
+            throw LabelModelError("FlyingSquid needs at least \(Self.minimumPrograms) programs to form triplets, got \(m)")
         }
         let counts = Self.pairCounts(matrix, classCount: classCount)
         let models = classCount == 2 ? [1] : Array(0..<classCount)

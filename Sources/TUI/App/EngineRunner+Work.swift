@@ -59,7 +59,7 @@ extension EngineRunner {
                     throw TUIError(description: "\(name) has no enabled programs yet: generate some (enter in setup) or enable them in the browser (p)")
                 }
                 var job = LabelingJob(dataset: data, votes: .programs(programs), sandbox: config.sandbox, experimentLogFolder: paths.expLogDir)
-                job.featureCacheFolder = paths.featureCache
+                job.settings.featureCacheFolder = paths.featureCache
                 // Compare with prompting the chosen code model, or the paper's annotator when it is free.
                 let priced = codeModel.flatMap { $0.outputPerMTok > 0 ? $0 : nil }
                 job.promptingModel = priced ?? config.model(id: PromptingEstimate.defaultModelID)

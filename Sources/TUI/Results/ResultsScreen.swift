@@ -178,7 +178,7 @@ public enum ResultsScreen {
             let chosen = result.selectionMetric == .none ? "no valid labels: first kept" : "best on valid \(result.selectionMetric.rawValue)"
             return "Label models · \(result.runs) runs · \(chosen)"
         case .endModels:
-            return "End models · \(result.trainingRows) train rows, soft labels of \(result.bestLabelModel)"
+            return "End models · \(result.trainingRows) train rows, soft labels of \(result.bestLabelModel.rawValue)"
         case .chart:
             return "Test accuracy"
         }
@@ -237,7 +237,9 @@ public enum ResultsScreen {
             }
             return Table(columns: columns, rows: rows)
         case .labelModels, .endModels:
-            let models = section == .labelModels ? result.labelModels : result.endModels
+            let models: [(id: String, isBest: Bool, scores: ModelScores)] = section == .labelModels
+                ? result.labelModels.map { ($0.id.rawValue, $0.id == result.bestLabelModel, $0.scores) }
+                : result.endModels.map { ($0.id.rawValue, false, $0.scores) }
             let hasValid = models.contains { $0.scores.valid != nil }
             var columns = [Table.Column(title: section == .labelModels ? "label model" : "end model", minWidth: 9),
                            Table.Column(title: "test acc", alignment: .right, minWidth: 13),
@@ -246,8 +248,7 @@ public enum ResultsScreen {
                 columns += [Table.Column(title: "valid acc", alignment: .right, minWidth: 13),
                             Table.Column(title: "valid F1", alignment: .right, minWidth: 13)]
             }
-            let rows = models.map { id, scores -> [Table.Cell] in
-                let isBest = section == .labelModels && id == result.bestLabelModel
+            let rows = models.map { id, isBest, scores -> [Table.Cell] in
                 let style: Style? = isBest ? Style(.success, bold: true) : nil
                 var cells = [Table.Cell(isBest ? "\(id) ✓" : id, style: style), Table.Cell(meanStd(scores.test.accuracy), style: style),
                              Table.Cell(meanStd(scores.test.f1), style: style)]
@@ -267,11 +268,11 @@ public enum ResultsScreen {
     static func chartOf(_ outcome: LabelingOutcome) -> BarChart {
         let result = outcome.result
         let label = result.labelModels.map { id, scores in
-            BarChart.Bar(label: id, value: scores.test.accuracy.mean, valueText: String(format: "%.3f", scores.test.accuracy.mean),
+            BarChart.Bar(label: id.rawValue, value: scores.test.accuracy.mean, valueText: String(format: "%.3f", scores.test.accuracy.mean),
                          style: Style(id == result.bestLabelModel ? .success : .accent))
         }
         let end = result.endModels.map { id, scores in
-            BarChart.Bar(label: id, value: scores.test.accuracy.mean, valueText: String(format: "%.3f", scores.test.accuracy.mean),
+            BarChart.Bar(label: id.rawValue, value: scores.test.accuracy.mean, valueText: String(format: "%.3f", scores.test.accuracy.mean),
                          style: Style(.cost))
         }
         return BarChart(bars: label + end)
