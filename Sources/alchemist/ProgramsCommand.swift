@@ -19,9 +19,9 @@ struct ProgramsCommand: AsyncParsableCommand {
                     return
                 }
                 let programs = try ProgramStore.programs(under: paths.lfDir)
-                var total = Decimal(0)
+                var total = USD.zero
                 for program in programs {
-                    let cost = program.cost ?? 0
+                    let cost = program.totalCost
                     total += cost
                     let tokens = (program.inputTokens ?? 0) + (program.outputTokens ?? 0)
                     print("\(program.name)  tokens \(tokens)  $\(cost)")

@@ -76,6 +76,9 @@ import TestSupport
         #expect(program.prompt?.contains("\n\n- Polite") == false)  // blank lines removed from the knowledge
         #expect(program.metadata?.knowledgeModel == "claude-haiku-4-5")
         #expect(program.metadata?.stages.map(\.stage) == ["knowledge", "code"])
+        // The stages' costs, as typed amounts, add up to the header's total.
+        #expect(program.metadata?.stages.map(\.cost) == [USD("0.0004")!, USD("0.000123")!])
+        #expect(program.totalCost == USD("0.000523")! && program.totalCost.decimal == program.cost)
         #expect(program.code.contains("def label_function(text):"))
         #expect(!text.contains(Self.key))
 
@@ -109,6 +112,12 @@ import TestSupport
         let group = (json["groups"] as? [[String: Any]])?.first ?? [:]
         #expect(group["mode"] as? String == "alchemist" && group["prior"] as? String == "keywords")
         #expect(group["programs"] as? Int == 1 && group["calls"] as? Int == 2)
+
+        // `programs list` shows each program's total and their sum, exact.
+        let list = try runner.run(["programs", "list", "--lf-dir", lfDir.path], environment: environment)
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("tokens 820  $0.000523\n") && list.stdout.contains("1 programs in \(lfDir.path), total $0.000523\n"),
+                "\(list.stdout)")
     }
 
     @Test func scriptoriumModeMakesNProgramsAndDiscardsAnAnswerWithoutCode() throws {

@@ -6,8 +6,8 @@ import TestSupport
 @Suite struct ProgramFileTests {
     let metadata = ProgramMetadata(
         dataset: "youtube", mode: "alchemist", codeModel: "gpt-4o-mini", knowledgeModel: "claude-haiku-4-5", prior: "keywords",
-        stages: [StageUsage(stage: "knowledge", model: "claude-haiku-4-5", inputTokens: 120, outputTokens: 300, cost: Decimal(string: "0.00162")!, estimated: false),
-                 StageUsage(stage: "code", model: "gpt-4o-mini", inputTokens: 700, outputTokens: 150, cost: Decimal(string: "0.000195")!, estimated: true)],
+        stages: [StageUsage(stage: "knowledge", model: "claude-haiku-4-5", inputTokens: 120, outputTokens: 300, cost: USD("0.00162")!, estimated: false),
+                 StageUsage(stage: "code", model: "gpt-4o-mini", inputTokens: 700, outputTokens: 150, cost: USD("0.000195")!, estimated: true)],
         created: "2026-11-25T12:00:00Z", runID: "run-1")
     let prompt = "Write a function.\nIt may use \\d+ and \"\"\"triple quotes\"\"\" and end with a backslash \\"
     let code = "import re\n\ndef label_function(comment):\n    return 1 if re.search(r\"\\d{3}\", comment) else -1\n"
@@ -39,6 +39,47 @@ import TestSupport
         #expect(lines.first == "0.0012")
         // The docstring holds the prompt between the opening and closing newlines.
         #expect(lines.last.map(String.init) == "\n" + prompt + "\n")
+    }
+
+    /// Written by the engine before stage costs were typed (`StageUsage.cost` was a `String`).
+    static let writtenBefore = """
+        \"\"\"
+        Write a function.
+        \"\"\"
+        # tokens: input=820 output=450 total=1270
+        # cost: $[0.001815]
+        # alchemist: {"code_model":"gpt-4o-mini","created":"2026-11-25T12:00:00Z","dataset":"youtube","engine_version":"0.1.0",\
+        "knowledge_model":"claude-haiku-4-5","mode":"alchemist","prior":"keywords","run_id":"20261125T120000-run00001","stages":[\
+        {"cost":"0.00162","estimated":false,"input_tokens":120,"model":"claude-haiku-4-5","output_tokens":300,"stage":"knowledge"},\
+        {"cost":"0.000195","estimated":true,"input_tokens":700,"model":"gpt-4o-mini","output_tokens":150,"stage":"code"}]}
+        def label_function(comment):
+            return -1
+
+        """
+
+    @Test func aFileWrittenBeforeTypedCostsReadsBackAndRewritesByteForByte() throws {
+        let program = ProgramFile.parse(Self.writtenBefore, name: "LF1")
+        let metadata = try #require(program.metadata)
+        #expect(metadata.stages.map(\.cost) == [USD("0.00162")!, USD("0.000195")!])
+        let again = try ProgramFile.render(prompt: try #require(program.prompt), inputTokens: try #require(program.inputTokens),
+                                           outputTokens: try #require(program.outputTokens), cost: try #require(program.cost),
+                                           metadata: metadata, code: program.code)
+        #expect(Array(again.utf8) == Array(Self.writtenBefore.utf8))
+    }
+
+    @Test func aProgramsTotalIsTheSumOfItsStagesElseItsHeader() throws {
+        #expect(metadata.totalCost == USD("0.001815")!)
+        #expect(metadata.totalCost == metadata.stages[0].cost + metadata.stages[1].cost)
+        let text = try ProgramFile.render(prompt: prompt, inputTokens: 820, outputTokens: 450, cost: metadata.totalCost.decimal,
+                                          metadata: metadata, code: code)
+        let program = ProgramFile.parse(text, name: "LF1")
+        #expect(program.totalCost == metadata.totalCost && program.cost == metadata.totalCost.decimal)
+        // No stages recorded (saved by hand, or an older file): the header's amount; no header: zero.
+        var bare = metadata
+        bare.stages = []
+        let saved = try ProgramFile.render(prompt: "p", inputTokens: 0, outputTokens: 0, cost: Decimal(string: "0.0005")!, metadata: bare, code: code)
+        #expect(ProgramFile.parse(saved, name: "LF2").totalCost == USD("0.0005")!)
+        #expect(ProgramFile.parse(code, name: "mine").totalCost == .zero)
     }
 
     @Test func plainPythonFileParsesAsCodeOnly() {

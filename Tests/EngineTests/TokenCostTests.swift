@@ -51,6 +51,45 @@ import TestSupport
     }
 }
 
+/// The typed amount of program metadata: exact sums, the same text in JSON as before it was typed.
+@Suite struct USDTests {
+    @Test func sumsStayExact() {
+        #expect(USD("0.1")! + USD("0.2")! == USD("0.3")!)
+        #expect([USD("0.1")!, USD("0.2")!].sum().description == "0.3")
+        var total = USD.zero
+        for _ in 0..<1000 { total += USD("0.00000015")! }
+        #expect(total == USD("0.00015")! && total.description == "0.00015")
+        #expect(USD("0.0005")! - USD("0.0002")! == USD("0.0003")! && USD("0.0002")! < USD("0.0005")!)
+    }
+
+    @Test func encodesAsTheSameDecimalStringAsBefore() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for text in ["0.0012345", "0.00162", "0.05", "0", "12", "-0.5", "0.000000000000000000000000000001"] {
+            let amount = try #require(USD(text))
+            #expect(String(decoding: try encoder.encode([amount]), as: UTF8.self) == "[\"\(text)\"]")
+            #expect(try JSONDecoder().decode([USD].self, from: Data("[\"\(text)\"]".utf8)) == [amount])
+            // What `StageUsage.cost` held as a string: the Decimal's own text.
+            #expect(amount.description == "\(try #require(Decimal(string: text)))")
+        }
+        let stage = StageUsage(stage: "code", model: "gpt-4o-mini", inputTokens: 1, outputTokens: 2, cost: USD("0.0012345")!, estimated: false)
+        #expect(String(decoding: try encoder.encode(stage), as: UTF8.self)
+                == #"{"cost":"0.0012345","estimated":false,"input_tokens":1,"model":"gpt-4o-mini","output_tokens":2,"stage":"code"}"#)
+    }
+
+    @Test func readsOnlyPlainDecimalText() {
+        for bad in ["", "abc", "0.1x", "1e-3", "NaN", "$0.1", "0,1"] { #expect(USD(bad) == nil, "\(bad)") }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([USD].self, from: Data(#"["abc"]"#.utf8)) }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([USD].self, from: Data("[0.1]".utf8)) }
+    }
+
+    @Test func formatsThroughMoney() {
+        let amount = USD("0.0042")!
+        #expect(amount.formatted() == Money.format(amount.decimal) && amount.formatted() == "$0.0042")
+        #expect(USD("1.25")!.formatted(.summary) == "$1.25" && USD.zero.formatted() == "$0")
+    }
+}
+
 @Suite struct FinishReasonTests {
     /// Both wires' words for "cut at the output cap", and nothing else, give the note both front ends show.
     @Test func theOutputCapIsRecognisedForBothWires() {

@@ -43,8 +43,8 @@ import TestSupport
         var program = try #require(GenerationUpdateTests().fakeProgram() as GeneratedProgram?)
         program.code = code
         program.smokeTest = smoke
-        program.stages = [StageUsage(stage: "knowledge", model: "gpt-4o-mini", inputTokens: 112, outputTokens: 31, cost: Decimal(string: "0.0000354")!, estimated: false),
-                          StageUsage(stage: "code", model: "gpt-4o-mini", inputTokens: 230, outputTokens: 52, cost: Decimal(string: "0.0000657")!, estimated: false)]
+        program.stages = [StageUsage(stage: "knowledge", model: "gpt-4o-mini", inputTokens: 112, outputTokens: 31, cost: USD("0.0000354")!, estimated: false),
+                          StageUsage(stage: "code", model: "gpt-4o-mini", inputTokens: 230, outputTokens: 52, cost: USD("0.0000657")!, estimated: false)]
         _ = update(&state, .generationFinished(id: id, program))
         let buffer = AppView.render(state)
         #expect(buffer.text.contains("def label_function") || height < 20)

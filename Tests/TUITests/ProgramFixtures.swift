@@ -45,13 +45,13 @@ struct ProgramFixture {
         let folder = try TestEnvironment.temporaryFolder("programs-browser")
         let root = folder.appendingPathComponent("labeling-programs")
         for (path, dataset, mode, codeModel, knowledgeModel, prior, runID, stages) in files {
-            let usages = stages.map { StageUsage(stage: $0.0, model: $0.1, inputTokens: $0.2, outputTokens: $0.3, cost: Decimal(string: $0.4)!, estimated: $0.5) }
+            let usages = stages.map { StageUsage(stage: $0.0, model: $0.1, inputTokens: $0.2, outputTokens: $0.3, cost: USD($0.4)!, estimated: $0.5) }
             let metadata = ProgramMetadata(dataset: dataset, mode: mode, codeModel: codeModel, knowledgeModel: knowledgeModel, prior: prior,
                                            stages: usages, created: "2025-06-15T15:06:40Z", runID: runID, engineVersion: "0.1.0")
             let text = try ProgramFile.render(
                 prompt: "Mission: Classify IT support tickets as routine or urgent.\nWrite a Python function label_function(text) that returns 1 for urgent, 0 for routine and -1 to abstain.",
                 inputTokens: usages.reduce(0) { $0 + $1.inputTokens }, outputTokens: usages.reduce(0) { $0 + $1.outputTokens },
-                cost: usages.reduce(Decimal(0)) { $0 + Decimal(string: $1.cost)! }, metadata: metadata, code: code)
+                cost: usages.totalCost.decimal, metadata: metadata, code: code)
             try write(text, to: root.appendingPathComponent(path))
         }
         try write("def label_function(text):\n    return 0 if 'thanks' in text else -1\n", to: root.appendingPathComponent("handwritten/extra.py"))

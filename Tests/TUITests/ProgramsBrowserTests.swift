@@ -17,14 +17,14 @@ import TestSupport
         let tree = ProgramTree(entries: try entries(fixture))
         func totals(_ path: String...) -> ProgramTree.Totals? { tree.totals[.group(path)] }
         #expect(tree.roots.map(\.label) == ["demo", "handwritten", "sms"])
-        #expect(totals("demo") == ProgramTree.Totals(programs: 4, enabled: 3, cost: Decimal(string: "0.0233")!))
-        #expect(totals("demo", "scriptorium") == ProgramTree.Totals(programs: 2, enabled: 1, cost: Decimal(string: "0.0010")!))
+        #expect(totals("demo") == ProgramTree.Totals(programs: 4, enabled: 3, cost: USD("0.0233")!))
+        #expect(totals("demo", "scriptorium") == ProgramTree.Totals(programs: 2, enabled: 1, cost: USD("0.0010")!))
         #expect(totals("demo", "scriptorium", "gpt-4o-mini")?.programs == 2)
-        #expect(totals("demo", "alchemist", "gpt-4o", "keywords") == ProgramTree.Totals(programs: 2, enabled: 2, cost: Decimal(string: "0.0223")!))
-        #expect(totals("sms", "alchemist-rag", "claude-sonnet-4-5", "description")?.cost == Decimal(string: "0.05")!)
+        #expect(totals("demo", "alchemist", "gpt-4o", "keywords") == ProgramTree.Totals(programs: 2, enabled: 2, cost: USD("0.0223")!))
+        #expect(totals("sms", "alchemist-rag", "claude-sonnet-4-5", "description")?.cost == USD("0.05")!)
         // No metadata: grouped by its folder, at no cost.
         #expect(totals("handwritten") == ProgramTree.Totals(programs: 1, enabled: 1, cost: 0))
-        #expect(tree.overall == ProgramTree.Totals(programs: 6, enabled: 5, cost: Decimal(string: "0.0733")!))
+        #expect(tree.overall == ProgramTree.Totals(programs: 6, enabled: 5, cost: USD("0.0733")!))
 
         let demo = try #require(tree.roots.first)
         #expect(demo.info == "4 · $0.0233")
@@ -43,7 +43,7 @@ import TestSupport
         let all = try entries(fixture)
         #expect(ProgramTree(entries: all, filter: "SCRIPTORIUM").overall.programs == 2)
         #expect(ProgramTree(entries: all, filter: "claude").roots.map(\.label) == ["sms"])
-        #expect(ProgramTree(entries: all, filter: "run00003").overall.cost == Decimal(string: "0.0223")!)
+        #expect(ProgramTree(entries: all, filter: "run00003").overall.cost == USD("0.0223")!)
         #expect(ProgramTree(entries: all, filter: "demo lf10").entries.keys.sorted() == ["demo/alchemist/gpt-4o/keywords/LF10.py"])
         #expect(ProgramTree(entries: all, filter: "nothing-like-this").roots.isEmpty)
 

@@ -36,7 +36,8 @@ public struct GeneratedProgram: Sendable {
 
     public var inputTokens: Int { stages.reduce(0) { $0 + $1.inputTokens } }
     public var outputTokens: Int { stages.reduce(0) { $0 + $1.outputTokens } }
-    public var cost: Decimal { stages.reduce(Decimal(0)) { $0 + (Decimal(string: $1.cost) ?? 0) } }
+    /// The stages' total as a `Decimal`, for the budget, the header and the ledger.
+    public var cost: Decimal { stages.totalCost.decimal }
     public var estimated: Bool { stages.contains { $0.estimated } }
 }
 

@@ -51,7 +51,7 @@ public struct GenerationPipeline: Sendable {
                     latencySeconds: usage.latencySeconds, status: .ok, httpStatus: nil, error: nil, started: Date()))
                 callIDs += id.map { [$0] } ?? []
                 stages.append(StageUsage(stage: "embedding", model: usage.model.id, inputTokens: usage.inputTokens, outputTokens: 0,
-                                         cost: cost, estimated: usage.estimated))
+                                         cost: USD(cost), estimated: usage.estimated))
             }
             passages = found
             try ledger?.record(retrieved: passages, runID: runID)
@@ -79,7 +79,7 @@ public struct GenerationPipeline: Sendable {
             callIDs += call.id.map { [$0] } ?? []
             spent += call.cost
             stages.append(StageUsage(stage: step.stage.rawValue, model: model.id, inputTokens: call.usage.inputTokens,
-                                     outputTokens: call.usage.outputTokens, cost: call.cost, estimated: call.usage.estimated))
+                                     outputTokens: call.usage.outputTokens, cost: USD(call.cost), estimated: call.usage.estimated))
             await emit(.stageFinished(stage: step.stage, usage: call.usage, cost: call.cost, finishReason: call.finishReason.map { FinishReason($0) }))
             switch step.stage {
             case .extract: extracts = (extracts ?? []) + [call.text]

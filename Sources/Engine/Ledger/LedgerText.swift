@@ -55,14 +55,12 @@ enum LedgerText {
 
     /// The exact decimal string of an amount, e.g. "0.0005253".
     static func amount(_ value: Decimal) -> String {
-        value.description
+        USD(value).description
     }
 
     /// Reads an exact decimal string; nil for anything that is not a plain finite number.
     static func amount(_ text: String) -> Decimal? {
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
-              let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN else { return nil }
-        return value
+        USD(text)?.decimal
     }
 }
 

@@ -6,23 +6,28 @@ public struct StageUsage: Codable, Sendable, Equatable {
     public var model: String
     public var inputTokens: Int
     public var outputTokens: Int
-    /// USD, as a decimal string so sums stay exact.
-    public var cost: String
+    /// Stored as its decimal text, e.g. "0.0012345".
+    public var cost: USD
     /// True when the provider sent no usage and the counts are estimates.
     public var estimated: Bool
 
-    public init(stage: String, model: String, inputTokens: Int, outputTokens: Int, cost: Decimal, estimated: Bool) {
+    public init(stage: String, model: String, inputTokens: Int, outputTokens: Int, cost: USD, estimated: Bool) {
         self.stage = stage
         self.model = model
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
-        self.cost = "\(cost)"
+        self.cost = cost
         self.estimated = estimated
     }
 
     enum CodingKeys: String, CodingKey {
         case stage, model, inputTokens = "input_tokens", outputTokens = "output_tokens", cost, estimated
     }
+}
+
+extension Sequence where Element == StageUsage {
+    /// The stages' costs added up, exactly: a program's total.
+    public var totalCost: USD { map(\.cost).sum() }
 }
 
 /// Provenance kept in a program file's JSON metadata line.
@@ -55,6 +60,9 @@ public struct ProgramMetadata: Codable, Sendable, Equatable {
         case dataset, mode, codeModel = "code_model", knowledgeModel = "knowledge_model", prior, stages, created
         case runID = "run_id", engineVersion = "engine_version"
     }
+
+    /// What the recorded stages cost together.
+    public var totalCost: USD { stages.totalCost }
 }
 
 /// A labeling program: Python source defining `label_function`, with how it was made and what it cost.
@@ -66,6 +74,7 @@ public struct LabelingProgram: Sendable, Equatable {
     public var prompt: String?
     public var inputTokens: Int?
     public var outputTokens: Int?
+    /// The amount in the header's `# cost:` line, when there is one.
     public var cost: Decimal?
     public var metadata: ProgramMetadata?
     /// The code below the header.
@@ -84,6 +93,12 @@ public struct LabelingProgram: Sendable, Equatable {
         self.metadata = metadata
         self.code = code
         self.source = source ?? code
+    }
+
+    /// What the program cost: the sum of its recorded stages, else the header's amount, else zero.
+    public var totalCost: USD {
+        if let metadata, !metadata.stages.isEmpty { return metadata.totalCost }
+        return cost.map(USD.init) ?? .zero
     }
 }
 

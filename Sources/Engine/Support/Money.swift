@@ -1,7 +1,7 @@
 import Foundation
 
 /// The one formatter of dollar amounts, with the few styles the screens and commands need. Amounts
-/// stay exact `Decimal`s until they are shown.
+/// stay exact (`USD`, or `Decimal`) until they are shown; `USD.formatted` comes here.
 public enum Money {
     public enum Style: Sendable {
         /// "$0" for nothing, "<$0.0001" for less than shows, else four decimals ("$0.0120"): the browser, the panes.

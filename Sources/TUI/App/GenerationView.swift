@@ -42,7 +42,7 @@ public struct GenerationView: Sendable {
     public var code: String?
     public var extractionError: String?
     public var smokeTest: SmokeTestResult?
-    /// The program's spend so far (ticks while streaming).
+    /// The program's spend so far (ticks while streaming): the pipeline's running total.
     public var programCost = Decimal(0)
     /// Where the program was saved, once it is.
     public var savedURL: URL?
@@ -95,11 +95,12 @@ public struct GenerationView: Sendable {
             programCost = total
         case .stageFinished(let stage, let usage, let cost, let reason):
             let index = paneIndex(stage)
+            // The final cost replaces the stage's last reported one in the running total.
+            programCost += cost - stages[index].cost
             stages[index].usage = usage
             stages[index].cost = cost
             stages[index].isFinished = true
             stages[index].finishReason = reason
-            programCost = stages.reduce(Decimal(0)) { $0 + $1.cost }
         case .programExtracted(let found):
             code = found
         case .extractionFailed(let reason):

@@ -22,7 +22,7 @@ extension ProgramsBrowser {
         guard let metadata = program.metadata else {
             lines.append(StyledLine("made    ", .muted).then("no alchemist metadata (hand-written or an older file)", .muted))
             lines.append(StyledLine("tokens  ", .muted).then(tokenText(program.inputTokens ?? 0, program.outputTokens ?? 0, estimated: false))
-                .then("  ").then(Money.text(entry.cost), .cost))
+                .then("  ").then(entry.cost.formatted(), .cost))
             lines.append(testLine(entry))
             return lines
         }
@@ -32,19 +32,19 @@ extension ProgramsBrowser {
         if let prior = metadata.prior { models = models.then(" · prior ", .muted).then(prior) }
         lines.append(models)
         if metadata.stages.isEmpty {
-            lines.append(StyledLine("stages  ", .muted).then("none recorded · ", .muted).then(Money.text(entry.cost), .cost))
+            lines.append(StyledLine("stages  ", .muted).then("none recorded · ", .muted).then(entry.cost.formatted(), .cost))
         }
         for stage in metadata.stages {
             lines.append(StyledLine("  " + DisplayWidth.pad(stage.stage, to: 10), .accent)
                 .then(DisplayWidth.pad(stage.model, to: 18))
                 .then(DisplayWidth.pad(tokenText(stage.inputTokens, stage.outputTokens, estimated: stage.estimated), to: 18))
-                .then(Money.text(Decimal(string: stage.cost, locale: Locale(identifier: "en_US_POSIX")) ?? 0), .cost))
+                .then(stage.cost.formatted(), .cost))
         }
         if metadata.stages.count > 1 {
             lines.append(StyledLine("  " + DisplayWidth.pad("total", to: 28), .muted)
                 .then(DisplayWidth.pad(tokenText(program.inputTokens ?? 0, program.outputTokens ?? 0,
                                                  estimated: metadata.stages.contains(where: \.estimated)), to: 18))
-                .then(Money.text(entry.cost), .cost, bold: true))
+                .then(entry.cost.formatted(), .cost, bold: true))
         }
         lines.append(testLine(entry))
         return lines
@@ -74,7 +74,7 @@ extension ProgramsBrowser {
             lines.append(StyledLine("level   ", .muted).then(names[path.count - 1]))
         }
         lines.append(StyledLine("holds   ", .muted).then("\(totals.programs) programs, \(totals.enabled) enabled · total ")
-            .then(Money.text(totals.cost), .cost, bold: true))
+            .then(totals.cost.formatted(), .cost, bold: true))
         return lines
     }
 
@@ -102,7 +102,7 @@ extension ProgramsBrowser {
             .map { entry in
                 let relative = entry.groupPath.dropFirst(path.count) + [ProgramTree.fileName(entry)]
                 var line = StyledLine(DisplayWidth.pad(relative.joined(separator: "/"), to: 28), entry.enabled ? .text : .muted)
-                    .then(DisplayWidth.pad(Money.text(entry.cost), to: 10), .cost)
+                    .then(DisplayWidth.pad(entry.cost.formatted(), to: 10), .cost)
                 if let test = entry.latestTest, test.loadError == nil {
                     line = line.then(String(format: "cov %.1f %%", test.coverage * 100), .muted)
                 }
@@ -127,7 +127,7 @@ extension ProgramsBrowser {
         for sibling in siblings {
             let marker = sibling.key == entry.key ? "› " : "  "
             var line = StyledLine(marker + DisplayWidth.pad(sibling.key, to: keyWidth), sibling.enabled ? .text : .muted)
-                .then(" " + Money.text(sibling.cost), .cost)
+                .then(" " + sibling.cost.formatted(), .cost)
             if !sibling.enabled { line = line.then("  off", .warning) }
             lines.append(line)
         }

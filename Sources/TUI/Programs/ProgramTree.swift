@@ -20,7 +20,7 @@ public struct ProgramEntry: Sendable, Equatable {
     public var groupPath: [String]
 
     public var url: URL? { program.path }
-    public var cost: Decimal { program.cost ?? 0 }
+    public var cost: USD { program.totalCost }
     public var runID: String? { program.metadata?.runID }
 
     public init(program: LabelingProgram, key: String, enabled: Bool, latestTest: ProgramTestRecord?, groupPath: [String]) {
@@ -59,9 +59,9 @@ public struct ProgramTree: Sendable, Equatable {
     public struct Totals: Sendable, Equatable {
         public var programs: Int
         public var enabled: Int
-        public var cost: Decimal
+        public var cost: USD
 
-        public init(programs: Int = 0, enabled: Int = 0, cost: Decimal = 0) {
+        public init(programs: Int = 0, enabled: Int = 0, cost: USD = .zero) {
             self.programs = programs
             self.enabled = enabled
             self.cost = cost
@@ -109,7 +109,7 @@ public struct ProgramTree: Sendable, Equatable {
                 let path = prefix + [name]
                 let total = totals[.group(path)] ?? Totals()
                 let allDisabled = total.enabled == 0
-                return TreeNode(id: .group(path), label: name, info: "\(total.programs) · \(Money.text(total.cost))",
+                return TreeNode(id: .group(path), label: name, info: "\(total.programs) · \(total.cost.formatted())",
                                 role: allDisabled ? .muted : .text, children: nodes(under: path, from: groups[name] ?? []))
             }
             let names = here.map(Self.fileName)
@@ -118,7 +118,7 @@ public struct ProgramTree: Sendable, Equatable {
                 let name = Self.fileName(entry)
                 let label = names.filter { $0 == name }.count > 1 ? entry.key : name
                 return TreeNode<ProgramNodeID>(id: .program(entry.key), label: label,
-                                               info: (entry.enabled ? "" : "off · ") + Money.text(entry.cost),
+                                               info: (entry.enabled ? "" : "off · ") + entry.cost.formatted(),
                                                role: entry.enabled ? .text : .muted)
             }
             return groupNodes + programNodes

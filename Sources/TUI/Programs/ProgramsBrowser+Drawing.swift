@@ -103,7 +103,7 @@ extension ProgramsBrowser {
         }
         let totals = tree.overall
         StyledLine("\(totals.programs) programs", .muted).then(totals.enabled < totals.programs ? " (\(totals.enabled) on)" : "", .muted)
-            .then(" · total ", .muted).then(Money.text(totals.cost), .cost, bold: true)
+            .then(" · total ", .muted).then(totals.cost.formatted(), .cost, bold: true)
             .draw(into: &buffer, x: layout.totalsLine.x, y: layout.totalsLine.y, width: layout.totalsLine.width)
     }
 
