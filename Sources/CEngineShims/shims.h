@@ -7,6 +7,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -34,7 +36,7 @@ struct ces_spawn_request {
     const char *path;
     char *const *argv;
     char *const *envp;
-    int in_fd, out_fd, err_fd, extra_fd;
+    int in_fd, out_fd, err_fd, extra_fd, control_fd;
     long uid, gid;
     pid_t parent;
     int failure;
@@ -54,10 +56,15 @@ static inline int ces_spawn_child(void *raw) {
     int out_copy = fcntl(request->out_fd, 1030, 10);
     int err_copy = fcntl(request->err_fd, 1030, 10);
     int extra_copy = request->extra_fd >= 0 ? fcntl(request->extra_fd, 1030, 10) : -1;
-    if (in_copy < 0 || out_copy < 0 || err_copy < 0 || (request->extra_fd >= 0 && extra_copy < 0)) failure = errno;
+    int control_copy = request->control_fd >= 0 ? fcntl(request->control_fd, 1030, 10) : -1;
+    if (in_copy < 0 || out_copy < 0 || err_copy < 0 || (request->extra_fd >= 0 && extra_copy < 0)
+        || (request->control_fd >= 0 && control_copy < 0)) failure = errno;
     if (!failure && (dup2(in_copy, 0) < 0 || dup2(out_copy, 1) < 0 || dup2(err_copy, 2) < 0)) failure = errno;
+    // 3 is the extra descriptor, or a copy of stdin holding the place when only a control descriptor comes.
     if (!failure && extra_copy >= 0 && dup2(extra_copy, 3) < 0) failure = errno;
-    if (!failure) ces_close_from(extra_copy >= 0 ? 4 : 3);
+    if (!failure && extra_copy < 0 && control_copy >= 0 && dup2(0, 3) < 0) failure = errno;
+    if (!failure && control_copy >= 0 && dup2(control_copy, 4) < 0) failure = errno;
+    if (!failure) ces_close_from(control_copy >= 0 ? 5 : extra_copy >= 0 ? 4 : 3);
     if (!failure && setpgid(0, 0) != 0) failure = errno;
     // Raw system calls: glibc's setuid would try to signal the parent's other threads.
     if (!failure && request->uid >= 0) {
@@ -79,7 +86,7 @@ static inline int ces_spawn_child(void *raw) {
 }
 
 /// Starts `path` with exactly `argv` and `envp`. The child's descriptors 0, 1 and 2 are `in_fd`,
-/// `out_fd` and `err_fd`, 3 is `extra_fd` when that is not -1, and it has no other; it leads a process group of its own, starts with every
+/// `out_fd` and `err_fd`, 3 is `extra_fd` and 4 `control_fd` when they are not -1, and it has no other; it leads a process group of its own, starts with every
 /// signal at its default and unblocked, switches to `uid`/`gid` with no supplementary groups when
 /// `uid >= 0` (for a root engine), and gets SIGKILL when the thread that spawned it ends
 /// (PR_SET_PDEATHSIG, set after the uid switch, which would clear it).
@@ -87,11 +94,11 @@ static inline int ces_spawn_child(void *raw) {
 /// large engine costs page tables and copy-on-write faults on every start).
 /// Returns the child's pid, or -errno when the clone, the uid switch or exec failed.
 static inline pid_t ces_spawn(const char *path, char *const argv[], char *const envp[],
-                              int in_fd, int out_fd, int err_fd, int extra_fd, long uid, long gid) {
+                              int in_fd, int out_fd, int err_fd, int extra_fd, int control_fd, long uid, long gid) {
     enum { stack_size = 64 * 1024 };
     char *stack = (char *)malloc(stack_size);
     if (!stack) return -ENOMEM;
-    struct ces_spawn_request request = { path, argv, envp, in_fd, out_fd, err_fd, extra_fd, uid, gid, getpid(), 0 };
+    struct ces_spawn_request request = { path, argv, envp, in_fd, out_fd, err_fd, extra_fd, control_fd, uid, gid, getpid(), 0 };
     sigset_t all, previous;
     sigfillset(&all);
     // No handler of this process may run in the child before exec.
@@ -157,4 +164,34 @@ static inline pid_t ces_reap(pid_t pid, int *exit_code, int *signal_number) {
         *signal_number = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     }
     return done;
+}
+
+/// A connected pair of Unix sockets that keep message boundaries (SOCK_SEQPACKET), close-on-exec.
+static inline int ces_seqpacket_pair(int fds[2]) {
+    return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) == 0 ? 0 : -errno;
+}
+
+/// Sends `length` bytes and `count` descriptors (SCM_RIGHTS) as one message, without SIGPIPE.
+/// Returns the bytes sent, or -errno.
+static inline long ces_send_descriptors(int socket_fd, const void *bytes, size_t length, const int *fds, int count) {
+    if (count < 0 || count > 8) return -EINVAL;
+    union { char buffer[CMSG_SPACE(sizeof(int) * 8)]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof control);
+    struct iovec vector = { (void *)bytes, length };
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    if (count > 0) {
+        message.msg_control = control.buffer;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count);
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
+        memcpy(CMSG_DATA(header), fds, sizeof(int) * (size_t)count);
+    }
+    ssize_t sent;
+    do { sent = sendmsg(socket_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT); } while (sent < 0 && errno == EINTR);
+    return sent < 0 ? -errno : (long)sent;
 }

@@ -50,8 +50,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 guard callTimeout > 0 else { throw BadInput("--call-timeout: must be positive") }
                 settings.callTimeoutSeconds = callTimeout
             }
-            let batches = (rows.count + settings.batchSize - 1) / settings.batchSize
-            if let note = settings.effectiveWorkers(programs: programs.count, batches: batches).note {
+            if let note = settings.effectiveWorkers(programs: programs.count, rows: rows.count).note {
                 FileHandle.standardError.write(Data("alchemist: note: \(note)\n".utf8))
             }
             InterruptHandler.install()

@@ -30,6 +30,8 @@ import TestSupport
         try defaults.validate()
         #expect(throws: LabelModelError("runs: must be at least 1")) { try LabelingSettings(runs: 0).validate() }
         #expect(throws: LabelModelError("name at least one label model")) { try LabelingSettings(labelModels: []).validate() }
+        #expect(throws: LabelModelError("label model \"mv\" is named twice")) { try LabelingSettings(labelModels: [.mv, .ds, .mv]).validate() }
+        #expect(throws: LabelModelError("end model \"lr\" is named twice")) { try LabelingSettings(endModels: [.lr, .lr]).validate() }
     }
 
     @Test func uncoveredRowsFollowThePriorOrAreUniform() throws {

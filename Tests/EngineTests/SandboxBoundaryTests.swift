@@ -55,6 +55,15 @@ import TestSupport
             // seccomp answers EPERM; without it these would fail otherwise (EMFILE, ENOENT) or work.
             ("socket_past_seccomp", "import socket\ntry:\n    socket.socket()\n    ok = True\nexcept PermissionError:\n    ok = False\nexcept OSError:\n    ok = True"),
             ("exec_past_seccomp", "try:\n    os.execv(sys.executable, [sys.executable, '-c', 'pass'])\nexcept PermissionError:\n    ok = False\nexcept OSError:\n    ok = True"),
+            // What a program could do to the sandbox's zygote, or leave behind for the next program it forks.
+            ("signal_zygote", "os.kill(os.getppid(), 0)\nok = True"),
+            ("signal_group", "os.kill(0, 0)\nok = True"),
+            ("renice_zygote", "os.setpriority(os.PRIO_PROCESS, os.getppid(), 19)\nok = True"),
+            ("sysv_memory", "import ctypes\nok = ctypes.CDLL(None).shmget(0x5eed, 4096, 0o1666) >= 0"),
+            ("sysv_queue", "import ctypes\nok = ctypes.CDLL(None).msgget(0x5eed, 0o1666) >= 0"),
+            ("write_dev_shm", "open('/dev/shm/trace', 'w')\nok = True"),
+            ("make_dev_folder", "os.mkdir('/dev/trace')\nok = True"),
+            ("find_a_socket", "import stat\nfor fd in range(64):\n    try:\n        ok = ok or stat.S_ISSOCK(os.fstat(fd).st_mode)\n    except OSError:\n        pass"),
         ]
         // Tampering with what programs share in one interpreter: each program has a process of its own.
         let tamper = """
@@ -89,6 +98,43 @@ import TestSupport
         }
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(!FileManager.default.fileExists(atPath: marker + "-dir"))
+    }
+
+    /// One sandbox forks program after program: each starts from the zygote's pristine interpreter,
+    /// whatever the one before it changed (checks off: it changes what an escaped program could).
+    @Test(.timeLimit(.minutes(2)))
+    func programsForkedInOneSandboxStartPristine() async throws {
+        let texts = try SandboxFixtures.demoTexts(limit: 120)
+        let tamper = """
+        import collections, decimal, re, sys
+        collections.Counter.__missing__ = lambda self, key: 7
+        re.search = lambda *a, **k: None
+        decimal.getcontext().prec = 1
+        worker = sys._getframe(1).f_globals
+        if worker.get('DECODED') is not None:
+            worker['DECODED'][:] = ['tampered'] * len(worker['DECODED'])
+        def label_function(t):
+            return -1
+        """
+        let honest = HostileProgramTests.good + [
+            "import collections\ndef label_function(t):\n    return 1 if collections.Counter(t.split())['zzz'] == 0 and 'down' in t else -1\n",
+            "import re\ndef label_function(t):\n    return 1 if re.search(r'crash|down', t) else -1\n",
+            "import decimal\ndef label_function(t):\n    return 1 if len(str(decimal.Decimal(1) / decimal.Decimal(3))) > 20 else 0\n",
+        ]
+        var settings = Self.settings
+        settings.workers = 1  // two sandboxes: the programs after the first two are forked where others ran
+        let programs = [LabelingProgram(name: "tamper", code: tamper)]
+            + honest.enumerated().map { LabelingProgram(name: "honest\($0.offset)", code: $0.element) }
+        let outcome = try await ProgramApplier(settings: settings).apply(programs, to: texts, classCount: 2)
+        let reference = try ReferenceLabels.compute(honest, texts: texts, classCount: 2)
+        #expect(outcome.reports[0].faultCount == 0, "\(outcome.reports[0])")
+        for index in honest.indices {
+            #expect(outcome.matrix.column(1 + index) == reference[index], "honest\(index): \(outcome.reports[1 + index])")
+        }
+        #expect(outcome.restarts == 0)
+        let sandboxes = Int(outcome.sandboxFacts["sandboxes"] ?? "") ?? 0
+        #expect((1...2).contains(sandboxes), "\(outcome.sandboxFacts)")
+        #expect(programs.count > sandboxes)
     }
 
     /// Time is the engine's: a program that switches the worker's timer off and sleeps, or spins,
@@ -180,6 +226,14 @@ import TestSupport
         }
         var table = ProcessTable()
         #expect(Set(table.children(of: process.pid)) == byScan)
-        #expect((ProcessTreeCPU.seconds(root: process.pid, table: &table) ?? 0) > 0.2)
+        // The spinning child's CPU shows in its tree (waited for: other tests may share the cores).
+        var seconds = 0.0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while seconds <= 0.2, ContinuousClock.now < deadline {
+            var fresh = ProcessTable()
+            seconds = ProcessTreeCPU.seconds(root: process.pid, table: &fresh) ?? 0
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(seconds > 0.2)
     }
 }

@@ -187,6 +187,15 @@ public struct SandboxSettings: Sendable, Equatable {
     /// The number of program processes to run at once for `batches` batches of `programs` programs,
     /// and a note when the request was capped: never more than the cores (extra processes only
     /// compete for them) nor than there is work for.
+    /// Batches of `batchSize` rows that `rows` rows make (the last one may be short).
+    public func batchCount(rows: Int) -> Int { (max(0, rows) + max(1, batchSize) - 1) / max(1, batchSize) }
+
+    /// `effectiveWorkers` for `rows` rows of every program.
+    public func effectiveWorkers(programs: Int, rows: Int,
+                                 cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> (count: Int, note: String?) {
+        effectiveWorkers(programs: programs, batches: batchCount(rows: rows), cores: cores)
+    }
+
     public func effectiveWorkers(programs: Int, batches: Int,
                                  cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> (count: Int, note: String?) {
         let cores = max(1, cores)

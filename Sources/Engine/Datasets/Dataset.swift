@@ -66,3 +66,5 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable, Sendable 
         return "\(file): \(reason)"
     }
 }
+
+extension DatasetError: InputError {}

@@ -145,3 +145,5 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
         }
     }
 }
+
+extension FetchError: InputError {}

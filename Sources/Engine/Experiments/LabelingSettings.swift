@@ -36,9 +36,15 @@ public struct LabelingSettings: Sendable, Equatable {
         self.featureCacheFolder = featureCacheFolder
     }
 
-    /// Refuses fewer than one run and no label model.
+    /// Refuses fewer than one run, no label model, and a model named twice.
     public func validate() throws {
         guard runs >= 1 else { throw LabelModelError("runs: must be at least 1") }
         guard !labelModels.isEmpty else { throw LabelModelError("name at least one label model") }
+        if let twice = labelModels.first(where: { id in labelModels.filter { $0 == id }.count > 1 }) {
+            throw LabelModelError("label model \"\(twice.rawValue)\" is named twice")
+        }
+        if let twice = endModels.first(where: { id in endModels.filter { $0 == id }.count > 1 }) {
+            throw LabelModelError("end model \"\(twice.rawValue)\" is named twice")
+        }
     }
 }

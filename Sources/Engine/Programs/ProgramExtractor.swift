@@ -86,3 +86,5 @@ public enum ProgramExtractor {
         return patterns.contains { line.range(of: $0, options: .regularExpression) != nil }
     }
 }
+
+extension ExtractionError: InputError {}

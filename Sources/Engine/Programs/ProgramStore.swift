@@ -72,3 +72,5 @@ public struct ProgramStore: Sendable {
         try scan(under: folder).programs
     }
 }
+
+extension ProgramStoreError: InputError {}

@@ -1,18 +1,30 @@
 # Alchemist sandbox worker.
 #
 # Runs one LLM-written labeling program, which is untrusted, on batches of texts. The engine
-# starts it as `python3 -I -S -u -c <this file>` inside bubblewrap (docs/SECURITY.md): its own
-# user, mount, PID, IPC, UTS and network namespaces, a read-only root holding only the Python
-# runtime, no environment but PATH and the locale. Before the program's code runs, the worker
-# imports the allowed modules, sets resource limits, closes its output to the program, and
-# installs a seccomp filter (no sockets, no exec, no fork, no ptrace, no namespaces, no mounts).
+# starts this file as `python3 -I -S -u -c <this file>` inside bubblewrap (docs/SECURITY.md): its
+# own user, mount, PID, IPC, UTS and network namespaces, a read-only root holding only the Python
+# runtime, no environment but PATH and the locale.
 #
-# Protocol. Engine -> worker on stdin:
+# Two roles. The first line on stdin says which.
+# - Zygote ({"op": "zygote", "rows": N, "modules": [...]}): trusted code only. It imports the allowed
+#   modules the run's programs name and decodes the shared texts once, then waits on its control socket (descriptor 4) and forks one program
+#   process at a time, each on the three pipes the engine sends with the request. It never reads a
+#   program's source and never runs program code; it reports each child's exit.
+#     engine -> zygote: "fork" with three descriptors (SCM_RIGHTS): the child's stdin, stdout, stderr
+#     zygote -> engine: "forked <pid>" | "refused" | "exit <pid> <status>" (negative: killed by signal)
+#     zygote -> engine on stdout, once: {"zygote": "ready", "decoded": bool}
+# - Program process (a forked child, or {"op": "start"} on a fresh interpreter): before the
+#   program's code runs it closes every descriptor but its pipes and the texts, sets resource
+#   limits, closes its output to the program, and installs a seccomp filter (no sockets, no exec,
+#   no fork, no ptrace, no signals to other processes, no System V IPC, no namespaces, no mounts).
+#
+# Protocol of a program process. Engine -> worker on stdin:
 #   {"op": "start", ...settings..., "source": "..."}          one JSON line
 #   B <batch> <count> <bytes>\n + <bytes> of UTF-8 texts joined by NUL
 #   J <batch> <count> <bytes>\n + <bytes> of a JSON array of strings
-#   R <batch> <count> <offset> <length>\n   the texts are bytes offset..offset+length of descriptor 3,
-#                                          a sealed read-only memory file of all texts joined by NUL
+#   R <batch> <count> <offset> <length> [<first row>]\n   the texts are bytes offset..offset+length of
+#                                          descriptor 3, a sealed read-only memory file of all texts
+#                                          joined by NUL (rows first.. of what the zygote decoded)
 # Worker -> engine on a private duplicate of the original stdout, one JSON line each:
 #   {"hello": {...}}                      facts, after lock-down and before the program loads
 #   {"loaded": true} | {"loaded": false, "error": "..."}
@@ -185,6 +197,11 @@ def imported_names(source):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
             names.add(node.module)
+    return allowed_of(names)
+
+
+def allowed_of(names):
+    """The allowed modules among `names`, with their parent packages."""
     wanted = {name for name in names if name in ALLOWED_MODULES}
     wanted.update(name.split(".")[0] for name in list(wanted))
     if "collections" in wanted:
@@ -265,7 +282,9 @@ def lock_down(settings):
         facts["network"] = "isolated" if unshare_network() else "not isolated (unshare refused)"
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing a file then fails with an error instead of a kill
-    memory = int(settings["memory_mb"]) * 1024 * 1024
+    # A forked program starts with the zygote's address space (interpreter, modules, decoded texts),
+    # measured by the engine; the program gets memory_mb on top of it.
+    memory = int(settings["memory_mb"]) * 1024 * 1024 + int(settings.get("memory_base", 0))
     cpu = int(settings["cpu_seconds"])
     limits = [
         (resource.RLIMIT_AS, memory, memory),
@@ -342,7 +361,9 @@ def no_new_privileges():
 
 
 # System calls a labeling program never needs and an escaped one would want: sockets, exec, new
-# processes, tracing other processes, namespaces, mounts, kernel keys, BPF, perf, io_uring, modules.
+# processes, tracing or signalling other processes (the zygote above it, for one), System V IPC
+# and message queues (they would outlive the program in the sandbox's IPC namespace), priorities,
+# namespaces, mounts, kernel keys, BPF, perf, io_uring, modules.
 # They fail with EPERM. (x86_64 and aarch64 numbers.)
 SECCOMP_DENIED = {
     "x86_64": (0xC000003E, (
@@ -355,6 +376,10 @@ SECCOMP_DENIED = {
         425, 426, 427, 303, 304,                     # io_uring_* name_to_handle_at open_by_handle_at
         163, 167, 168, 169, 170, 171, 172, 173,      # acct swapon swapoff reboot sethostname setdomainname iopl ioperm
         175, 176, 313, 179, 246, 320,                # init/delete/finit_module quotactl kexec_load kexec_file_load
+        62, 200, 234, 129, 297, 424, 434, 438,       # kill tkill tgkill rt_(tg)sigqueueinfo pidfd_send_signal/open/getfd
+        29, 30, 31, 67, 64, 65, 66, 220,             # shmget shmat shmctl shmdt semget semop semctl semtimedop
+        68, 69, 70, 71, 240, 241, 242, 243, 244, 245,  # msgget msgsnd msgrcv msgctl mq_*
+        141, 251,                                    # setpriority ioprio_set
     )),
     "aarch64": (0xC00000B7, (
         198, 203, 202, 200, 201, 199, 242,
@@ -366,6 +391,10 @@ SECCOMP_DENIED = {
         425, 426, 427, 264, 265,
         89, 224, 225, 142, 161, 162,
         105, 106, 273, 60, 104, 294,
+        129, 130, 131, 138, 240, 424, 434, 438,
+        194, 196, 195, 197, 190, 193, 191, 192,
+        186, 189, 188, 187, 180, 181, 182, 183, 184, 185,
+        140, 30,
     )),
 }
 
@@ -560,6 +589,7 @@ def read_exactly(stream, size):
 
 
 TEXTS = None
+DECODED = None  # every text, decoded once by the zygote before it forked this process
 
 
 def read_batch(stream):
@@ -572,7 +602,11 @@ def read_batch(stream):
     payload = read_exactly(stream, int(size)) if kind != b"R" else None
     if kind == b"R":  # a byte range of the shared texts (descriptor 3), no payload in the pipe
         offset, length = int(size), int(rest[0])
-        texts = str(TEXTS[offset:offset + length], "utf-8").split("\0")
+        if DECODED is not None and len(rest) > 1:
+            first = int(rest[1])
+            texts = DECODED[first:first + count]
+        else:
+            texts = str(TEXTS[offset:offset + length], "utf-8").split("\0")
     elif kind == b"B":
         texts = str(payload, "utf-8").split("\0")
     elif kind == b"J":
@@ -584,17 +618,13 @@ def read_batch(stream):
     return batch, texts
 
 
-def main():
-    # The engine's threads may block signals, and a child inherits that mask: the timer needs SIGPROF.
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    stdin = sys.stdin.buffer
-    start = json.loads(stdin.readline())
+def main(stdin, start):
     class_count = int(start["classes"])
     budget = float(start["call_timeout"])
     max_hits = int(start["max_limit_hits"])
 
     global TEXTS
-    if start.get("shared_texts"):
+    if start.get("shared_texts") and TEXTS is None:
         import mmap
         TEXTS = memoryview(mmap.mmap(3, 0, prot=mmap.PROT_READ))  # read-only, sealed by the engine
     checks = start.get("checks", True)
@@ -624,8 +654,103 @@ def main():
               "msg": first or invalid_message, "l": labels})
 
 
+
+# --- zygote ------------------------------------------------------------------
+
+def zygote(settings):
+    """Imports, decodes and forks; see the top of this file. Trusted code only runs here."""
+    import select
+    import socket
+    global TEXTS, DECODED
+    if settings.get("shared_texts"):
+        import mmap
+        TEXTS = memoryview(mmap.mmap(3, 0, prot=mmap.PROT_READ))
+    # The allowed modules the run's programs name (the engine's rough reading of their import lines),
+    # imported before any program exists: each child gets them pristine and imports any other itself.
+    import_allowed(allowed_of(settings.get("modules") or []))
+    rows = int(settings.get("rows", 0))
+    if TEXTS is not None and rows:
+        decoded = str(TEXTS, "utf-8").split("\0")
+        if len(decoded) == rows:  # a text holding NUL shifts the rows: then each child decodes its batches
+            DECODED = decoded
+    control = socket.socket(fileno=4)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda number, frame: None)
+    send({"zygote": "ready", "decoded": DECODED is not None})
+    me = os.getpid()
+    child = None
+    while True:
+        if child is not None:
+            done, status = os.waitpid(child, os.WNOHANG)
+            if done == child:
+                control.send(b"exit %d %d" % (child, os.waitstatus_to_exitcode(status)))
+                child = None
+        ready = select.select([control, wake_read], [], [], 1.0)[0]
+        if wake_read in ready:
+            os.read(wake_read, 4096)
+        if control not in ready:
+            continue
+        message, fds, _, _ = socket.recv_fds(control, 64, 3)
+        if not message:  # the engine closed the socket: end, and the program process with us
+            if child is not None:
+                os.kill(child, signal.SIGKILL)
+            os._exit(0)
+        # One program process at a time: the next is forked only once the previous one is reaped.
+        if message != b"fork" or len(fds) != 3 or child is not None:
+            for fd in fds:
+                os.close(fd)
+            control.send(b"refused")
+            continue
+        pid = os.fork()
+        if pid == 0:
+            become_program(fds, me)
+        for fd in fds:
+            os.close(fd)
+        child = pid
+        control.send(b"forked %d" % pid)
+
+
+def become_program(fds, parent):
+    """In the forked child: only its own pipes and the texts stay open, then it is a program
+    process like any other. Never returns into the zygote's loop."""
+    global PROTO
+    code = 0
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        os.closerange(4, 1 << 16)  # the control socket, the wake-up pipe, the zygote's stdout, the sent pipes
+        PROTO = os.dup(1)
+        if libc().prctl(1, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:  # PR_SET_PDEATHSIG
+            os._exit(1)
+        import io
+        stdin = io.open(0, "rb", closefd=False)
+        main(stdin, json.loads(stdin.readline()))
+    except BaseException as failure:
+        try:
+            send({"fatal": describe(failure)})
+        except BaseException:
+            pass
+        code = 70
+    os._exit(code)
+
+
+def run():
+    # The engine's threads may block signals, and a child inherits that mask: the timer needs SIGPROF.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    stdin = sys.stdin.buffer
+    first = json.loads(stdin.readline())
+    if first.get("op") == "zygote":
+        zygote(first)
+    else:
+        main(stdin, first)
+
+
 try:
-    main()
+    run()
 except BaseException as failure:  # report setup failures on the protocol channel, then stop
     try:
         send({"fatal": describe(failure)})

@@ -171,3 +171,5 @@ struct JSONReader {
         }
     }
 }
+
+extension JSONReadError: InputError {}

@@ -48,7 +48,7 @@ struct ApplyState {
         settled = [Int](repeating: 0, count: programNames.count)
     }
 
-    var batchCount: Int { (rowCount + batchSize - 1) / batchSize }
+    var batchCount: Int { settings.batchCount(rows: rowCount) }
 
     func rows(of batch: Int) -> Range<Int> {
         (batch * batchSize)..<min(rowCount, (batch + 1) * batchSize)
@@ -61,6 +61,11 @@ struct ApplyState {
     }
 
     mutating func recordRestart() { restarts += 1 }
+
+    /// How many sandboxes the run started (each forks its programs' processes one after another).
+    mutating func recordSandboxes(_ count: Int) {
+        if !facts.isEmpty { facts["sandboxes"] = "\(count)" }
+    }
 
     /// The process died while loading `program`. On a starved machine a program that loads fine can
     /// be blamed (the engine's watchdog fired), so it is condemned only after `maxKills` such

@@ -110,7 +110,8 @@ enum OSSandbox {
         ]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["--setenv", key, value] }
         arguments += runtime.mounts
-        arguments += ["--dev", "/dev", "--remount-ro", "/", "--chdir", "/", "--", runtime.executable] + pythonFlags
+        // /dev read-only too: the program processes one sandbox forks in turn share no writable place.
+        arguments += ["--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/", "--", runtime.executable] + pythonFlags
         let facts = [
             "os_sandbox": "bubblewrap: new user, mount, PID, IPC, UTS and network namespaces; read-only root with only the Python runtime",
             "os_user": account.map { "\($0.name) (uid \($0.uid)) outside, 65534 inside" } ?? "uid \(getuid()) outside, 65534 inside",

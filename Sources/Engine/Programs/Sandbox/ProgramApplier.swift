@@ -50,8 +50,7 @@ public struct ProgramApplier: Sendable {
         // Keep same-user processes (an escaped program running unprivileged, for one) out of our memory and environment.
         _ = ces_set_not_dumpable()
         let settings = settings
-        let batches = (texts.count + settings.batchSize - 1) / settings.batchSize
-        let workers = settings.effectiveWorkers(programs: programs.count, batches: batches).count
+        let workers = settings.effectiveWorkers(programs: programs.count, rows: texts.count).count
         let sources = programs.map(\.source)
         let cancel = CancelSignal()
         let state = try await withTaskCancellationHandler {

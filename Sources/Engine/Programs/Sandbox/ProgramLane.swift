@@ -4,7 +4,7 @@ import Foundation
 /// bytes still to write, the batches sent, and the watchdog's clocks.
 final class ProgramLane {
     let program: Int
-    let process: SandboxProcess
+    let process: ZygoteChild
     var session: WorkerSession
     let started = ContinuousClock.now
 
@@ -27,6 +27,7 @@ final class ProgramLane {
     var killReason: String?
     /// The engine ended the process on purpose (program done, stopped or not loadable): not a death.
     private(set) var retired = false
+    private(set) var retiredAt: ContinuousClock.Instant?
     private(set) var outputEndedAt: ContinuousClock.Instant?
     private(set) var inputClosed = false
     /// The engine ended the process's input because its work was done: exiting then is no death.
@@ -34,7 +35,7 @@ final class ProgramLane {
     /// The first bytes of stderr (bubblewrap's or the interpreter's complaints before lock-down).
     private(set) var stderrHead: [UInt8] = []
 
-    init(program: Int, process: SandboxProcess, session: WorkerSession, startLine: [UInt8]) {
+    init(program: Int, process: ZygoteChild, session: WorkerSession, startLine: [UInt8]) {
         self.program = program
         self.process = process
         self.session = session
@@ -109,9 +110,20 @@ final class ProgramLane {
         process.closeInput()
     }
 
+    /// Ends the process on purpose: between batches its input closes and it exits by itself (its
+    /// sandbox stays for the next program); in the middle of one the sandbox is killed.
     func retire() {
+        guard !retired else { return }
         retired = true
-        process.kill()
+        retiredAt = .now
+        if inFlight.isEmpty {
+            outgoing.removeAll()
+            offset = 0
+            inputClosed = true
+            process.closeInput()
+        } else {
+            process.kill()
+        }
     }
 
     func noteOutputEnded() {

@@ -21,13 +21,9 @@ enum ProcessEnd: Sendable, Equatable, CustomStringConvertible {
 /// Only the thread that started it may use it: the child gets SIGKILL when that thread ends.
 final class SandboxProcess {
     let pid: pid_t
-    /// Our ends: we write the child's stdin, read its stdout and stderr. -1 once closed.
-    private(set) var stdinFD: Int32
-    private(set) var stdoutFD: Int32
-    private(set) var stderrFD: Int32
+    /// Our ends: we write the child's stdin, read its stdout and stderr.
+    let pipes: PipeEnds
     private(set) var end: ProcessEnd?
-    /// Reused for every read, so reading costs no allocation.
-    private var scratch = [UInt8](repeating: 0, count: 1 << 16)
 
     struct SpawnError: Error, CustomStringConvertible {
         let executable: String
@@ -37,95 +33,43 @@ final class SandboxProcess {
 
     /// - Parameter account: uid and gid to switch to before exec (only a root engine can).
     /// - Parameter sharedFD: a descriptor the child gets as its descriptor 3 (the texts), or nil.
+    /// - Parameter controlFD: a descriptor the child gets as its descriptor 4 (a zygote's control socket), or nil.
     init(executable: String, arguments: [String], environment: [String: String], account: (uid: uid_t, gid: gid_t)?,
-         sharedFD: Int32? = nil) throws {
-        // SIGPIPE would end the engine when a child dies while we write to it; EPIPE is handled instead.
-        signal(SIGPIPE, SIG_IGN)
-        var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
-        guard ces_pipe2(&input, O_CLOEXEC) == 0 else { throw SpawnError(executable: executable, code: errno) }
-        guard ces_pipe2(&output, O_CLOEXEC) == 0 else {
-            let code = errno
-            close(input[0]); close(input[1])
-            throw SpawnError(executable: executable, code: code)
-        }
-        guard ces_pipe2(&errors, O_CLOEXEC) == 0 else {
-            let code = errno
-            [input[0], input[1], output[0], output[1]].forEach { close($0) }
-            throw SpawnError(executable: executable, code: code)
-        }
+         sharedFD: Int32? = nil, controlFD: Int32? = nil) throws {
+        let (ours, theirs) = try PipeEnds.make(for: executable)
         let argv = ([executable] + arguments).map { strdup($0) }
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
-            [input[0], output[1], errors[1]].forEach { close($0) }
+            [theirs.input, theirs.output, theirs.errors].forEach { close($0) }
         }
         let child = (argv + [nil]).withUnsafeBufferPointer { argvPointer in
             (envp + [nil]).withUnsafeBufferPointer { envpPointer in
-                ces_spawn(executable, argvPointer.baseAddress, envpPointer.baseAddress, input[0], output[1], errors[1], sharedFD ?? -1,
-                          account.map { Int($0.uid) } ?? -1, account.map { Int($0.gid) } ?? -1)
+                ces_spawn(executable, argvPointer.baseAddress, envpPointer.baseAddress, theirs.input, theirs.output, theirs.errors,
+                          sharedFD ?? -1, controlFD ?? -1, account.map { Int($0.uid) } ?? -1, account.map { Int($0.gid) } ?? -1)
             }
         }
-        guard child > 0 else {
-            [input[1], output[0], errors[0]].forEach { close($0) }
-            throw SpawnError(executable: executable, code: -child)
-        }
+        guard child > 0 else { throw SpawnError(executable: executable, code: -child) }
         pid = child
-        stdinFD = input[1]
-        stdoutFD = output[0]
-        stderrFD = errors[0]
-        for fd in [stdinFD, stdoutFD, stderrFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        // A whole batch fits in the pipe (1 MiB, the unprivileged maximum), so the next one waits
-        // there while the child works on the current one. Refused sizes keep the default.
-        _ = fcntl(stdinFD, 1031 /* F_SETPIPE_SZ */, Int32(1 << 20))
+        pipes = ours
     }
 
     deinit {
         kill()
-        closeAll()
+        pipes.closeAll()
         if end == nil { _ = waitBlocking() }
     }
 
-    enum ReadResult { case data(Int), wouldBlock, ended }
-
-    /// Reads what is there (up to 64 KiB) into `buffer`.
-    func read(_ fd: Int32, into buffer: inout [UInt8]) -> ReadResult {
-        guard fd >= 0 else { return .ended }
-        let count = scratch.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        if count > 0 {
-            buffer.append(contentsOf: scratch[0..<count])
-            return .data(count)
-        }
-        if count < 0, errno == EAGAIN || errno == EINTR { return .wouldBlock }
-        return .ended
-    }
-
-    enum WriteResult { case wrote(Int), wouldBlock, broken }
-
-    /// Writes as much of `bytes[offset...]` as the pipe takes now.
-    func write(_ bytes: [UInt8], from offset: Int) -> WriteResult {
-        guard stdinFD >= 0 else { return .broken }
-        let count = bytes.withUnsafeBytes { Glibc.write(stdinFD, $0.baseAddress.map { $0 + offset }, bytes.count - offset) }
-        if count >= 0 { return .wrote(count) }
-        if errno == EAGAIN || errno == EINTR { return .wouldBlock }
-        return .broken  // EPIPE: the child is gone or closed its input
-    }
-
-    func closeInput() {
-        if stdinFD >= 0 { close(stdinFD); stdinFD = -1 }
-    }
-
-    func closeOutput() {
-        if stdoutFD >= 0 { close(stdoutFD); stdoutFD = -1 }
-    }
-
-    func closeErrors() {
-        if stderrFD >= 0 { close(stderrFD); stderrFD = -1 }
-    }
-
-    func closeAll() {
-        closeInput(); closeOutput(); closeErrors()
-    }
+    var stdinFD: Int32 { pipes.input }
+    var stdoutFD: Int32 { pipes.output }
+    var stderrFD: Int32 { pipes.errors }
+    func read(_ fd: Int32, into buffer: inout [UInt8]) -> PipeEnds.ReadResult { pipes.read(fd, into: &buffer) }
+    func write(_ bytes: [UInt8], from offset: Int) -> PipeEnds.WriteResult { pipes.write(bytes, from: offset) }
+    func closeInput() { pipes.closeInput() }
+    func closeOutput() { pipes.closeOutput() }
+    func closeErrors() { pipes.closeErrors() }
+    func closeAll() { pipes.closeAll() }
 
     /// SIGKILL to the child's process group (it leads one), so anything it started goes too.
     func kill() {

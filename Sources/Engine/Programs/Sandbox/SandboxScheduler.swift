@@ -36,6 +36,9 @@ final class CancelSignal: Sendable {
 /// and every 100 ms reads their CPU time from /proc for the limits of `SandboxLimits`. Nothing a
 /// program does can stop this thread: it never waits on a program, only on poll with a timeout.
 ///
+/// Each lane has a sandbox of its own (`SandboxZygote`) that forks the lane's program processes,
+/// one after the other; killing a process kills its sandbox, and a new one takes the lane.
+///
 /// Work is program by program: a process loads one program and takes that program's batches, two
 /// in flight (the next waits in the pipe), until none is left; near the end a second process of
 /// the same program takes a share, so every core stays busy. A process that dies or is killed
@@ -66,11 +69,15 @@ final class SandboxScheduler {
     private var state: ApplyState
     private var pools: [Pool]
     private var lanes: [ProgramLane?]
+    private var zygotes: [SandboxZygote?]
     private var failedStarts = 0
+    private var sandboxesStarted = 0
     private var lastTick = ContinuousClock.now
     private var readBuffer: [UInt8] = []
     /// The texts in shared memory, when the kernel gives it (else every batch goes through the pipe).
     private let shared: SharedTexts?
+    /// What the programs import, for the sandboxes to import before they fork.
+    private let modules: [String]
 
     init(plan: Plan, progress: (@Sendable (Int, Int) -> Void)?) {
         self.plan = plan
@@ -79,9 +86,11 @@ final class SandboxScheduler {
                            settings: plan.settings, progress: progress)
         pools = [Pool](repeating: Pool(), count: plan.sources.count)
         shared = SharedTexts(texts: plan.texts, batchSize: plan.settings.batchSize)
+        modules = SandboxZygote.importedModules(plan.sources)
         // Twice as many lanes as workers: the next program's process starts and loads while the
         // current one finishes, and only `workers` lanes have batches at once (`dispatch`).
         lanes = [ProgramLane?](repeating: nil, count: plan.workers * 2)
+        zygotes = [SandboxZygote?](repeating: nil, count: plan.workers * 2)
     }
 
     /// - Returns: the matrix, the reports (named by index; the caller names them), the facts and restarts.
@@ -89,13 +98,17 @@ final class SandboxScheduler {
         defer { endAll() }
         while true {
             if cancel.isFired { throw CancellationError() }
-            for index in lanes.indices where lanes[index] == nil { lanes[index] = try startLane() }
-            if lanes.allSatisfy({ $0 == nil }) { return state }
+            for index in lanes.indices where lanes[index] == nil { lanes[index] = try startLane(slot: index) }
+            if lanes.allSatisfy({ $0 == nil }), nextProgram() == nil {
+                state.recordSandboxes(sandboxesStarted)
+                return state
+            }
             try pollOnce(cancel: cancel)
             if ContinuousClock.now - lastTick >= .milliseconds(100) {
                 lastTick = .now
                 tick()
             }
+            try settleZygotes()
             for index in lanes.indices { if let lane = lanes[index], try finalizeIfEnded(lane) { lanes[index] = nil } }
             dispatchWaiting()
         }
@@ -103,28 +116,50 @@ final class SandboxScheduler {
 
     // MARK: - Starting
 
-    private func startLane() throws -> ProgramLane? {
+    /// The program a free lane takes next: one no process runs yet, else a share of the loaded
+    /// program with the most batches left.
+    private func nextProgram() -> Int? {
         let candidates = pools.indices.filter { state.isRunnable($0) && remaining($0) > 0 }
         let fresh = candidates.filter { pools[$0].processes == 0 }
         let sharing = candidates.filter { pools[$0].loaded && remaining($0) >= 2 }.max { remaining($0) < remaining($1) }
-        guard let program = fresh.first ?? sharing else { return nil }
+        return fresh.first ?? sharing
+    }
+
+    /// A program process for the lane, once its sandbox is ready (started on the first call).
+    private func startLane(slot: Int) throws -> ProgramLane? {
+        guard let program = nextProgram() else { return nil }
+        guard let zygote = zygotes[slot] else {
+            // The second half of the lanes starts its sandboxes once the first half is ready, so the
+            // first programs do not wait behind sandboxes that are needed only later.
+            guard slot < plan.workers || zygotes[0..<plan.workers].allSatisfy({ $0?.isReady == true }) else { return nil }
+            do {
+                let zygote = try SandboxZygote(launch: plan.launch, script: plan.script, rows: plan.texts.count, modules: modules,
+                                               shared: shared)
+                WorkerRegistry.shared.insert(zygote.process.pid)
+                zygotes[slot] = zygote
+                sandboxesStarted += 1
+            } catch {
+                throw SandboxError(reason: "\(error)")
+            }
+            return nil
+        }
+        guard zygote.isIdle else { return nil }
         let start: [String: Any] = [
             "op": "start", "classes": plan.classCount, "call_timeout": plan.settings.callTimeoutSeconds,
             "max_limit_hits": plan.settings.maxLimitHits, "memory_mb": plan.settings.memoryMB,
             "cpu_seconds": Int(limits.runCPU(rows: plan.texts.count).rounded(.up)) + 5,
             "load_seconds": plan.settings.loadSeconds, "checks": plan.settings.pythonLevelChecks,
             "isolated": plan.launch.isolated, "shared_texts": shared != nil, "source": plan.sources[program],
+            "memory_base": zygote.memoryBase,
         ]
         let line = Array(try JSONSerialization.data(withJSONObject: start)) + [0x0A]
-        let process: SandboxProcess
+        let process: ZygoteChild
         do {
-            process = try SandboxProcess(executable: plan.launch.executable, arguments: plan.launch.arguments(script: plan.script),
-                                         environment: OSSandbox.environment, account: plan.launch.account.map { ($0.uid, $0.gid) },
-                                         sharedFD: shared?.fd)
+            process = try zygote.fork()
         } catch {
-            throw SandboxError(reason: "\(error)")
+            zygote.kill()  // its control socket is broken: a new sandbox takes the lane
+            return nil
         }
-        WorkerRegistry.shared.insert(process.pid)
         pools[program].processes += 1
         let session = WorkerSession(classCount: plan.classCount, maxBatchRows: plan.settings.batchSize)
         return ProgramLane(program: program, process: process, session: session, startLine: line)
@@ -150,12 +185,16 @@ final class SandboxScheduler {
 
     private func pollOnce(cancel: CancelSignal) throws {
         var fds = [pollfd(fd: cancel.readFD, events: Int16(POLLIN), revents: 0)]
+        for zygote in zygotes.compactMap({ $0 }) {
+            fds += zygote.pollDescriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        }
         for lane in lanes.compactMap({ $0 }) {
             fds.append(pollfd(fd: lane.process.stdoutFD, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: lane.process.stderrFD, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: lane.hasOutgoing ? lane.process.stdinFD : -1, events: Int16(POLLOUT), revents: 0))
         }
         _ = poll(&fds, nfds_t(fds.count), 50)
+        for zygote in zygotes.compactMap({ $0 }) { zygote.service() }
         for lane in lanes.compactMap({ $0 }) { try service(lane) }
     }
 
@@ -193,6 +232,8 @@ final class SandboxScheduler {
             failedStarts = 0
             state.recordHello(plan.launch.facts.merging(facts) { engine, _ in engine })
         case .fatal(let message):
+            // A process retired before its start line went out reads no start: that is no failure.
+            guard !lane.retired else { return }
             throw SandboxError(reason: "the sandbox worker could not set itself up: \(message)")
         case .loaded(let error):
             if let error {
@@ -274,14 +315,13 @@ final class SandboxScheduler {
 
     /// Settles a lane whose process has ended; true when it is gone.
     private func finalizeIfEnded(_ lane: ProgramLane) throws -> Bool {
-        if lane.process.end == nil, let ended = lane.outputEndedAt, ContinuousClock.now - ended > .seconds(2) {
-            lane.process.kill()  // it closed its output but lingers
+        if lane.process.end == nil, let ended = lane.outputEndedAt ?? lane.retiredAt, ContinuousClock.now - ended > .seconds(2) {
+            lane.process.kill()  // it closed its output, or was retired, but lingers
         }
         guard lane.outputEndedAt != nil || lane.killReason != nil || lane.retired, let end = lane.process.reap() else { return false }
         // Drain what it wrote before it ended, so a last result is not lost.
         if lane.process.stdoutFD >= 0 { try service(lane) }
         lane.process.closeAll()
-        WorkerRegistry.shared.remove(lane.process.pid)
         let program = lane.program
         pools[program].processes -= 1
         pools[program].spent += lane.lastCPU
@@ -309,10 +349,8 @@ final class SandboxScheduler {
         return true
     }
 
+    /// The zygote reports its child's own status; a sandbox killed whole shows as SIGKILL.
     private func describe(_ end: ProcessEnd) -> String {
-        var end = end
-        // bubblewrap passes on the program's exit status, and 128 + N for a death by signal N.
-        if plan.launch.isolated, case .exited(let code) = end, code > 128 { end = .signaled(code - 128) }
         switch end {
         case .exited(86): return "it kept running after its \(plan.settings.callTimeoutSeconds) s time budget"
         case .exited(let code): return "its process exited with status \(code)"
@@ -323,13 +361,33 @@ final class SandboxScheduler {
         }
     }
 
-    private func endAll() {
-        for lane in lanes.compactMap({ $0 }) {
-            lane.process.kill()
-            lane.process.closeAll()
-            _ = lane.process.waitBlocking()
-            WorkerRegistry.shared.remove(lane.process.pid)
+    /// Drops the sandboxes that have ended; one that never got ready counts as a failed start
+    /// (three in a row end the run with what it said).
+    private func settleZygotes() throws {
+        for slot in zygotes.indices {
+            guard let zygote = zygotes[slot], zygote.hasEnded else { continue }
+            zygote.service()
+            zygote.end()
+            WorkerRegistry.shared.remove(zygote.process.pid)
+            zygotes[slot] = nil
+            guard !zygote.isReady else { continue }
+            failedStarts += 1
+            if failedStarts >= 3 {
+                let said = ProgramOutputText.clean(String(decoding: zygote.stderrHead, as: UTF8.self), limit: 400)
+                let end = zygote.process.end.map { "\($0)" } ?? "it ended"
+                throw SandboxError(reason: "the sandbox (\(plan.launch.executable)) keeps dying while starting: \(end)"
+                    + (said.isEmpty ? "" : "; it said: \(said)"))
+            }
         }
+    }
+
+    private func endAll() {
+        for lane in lanes.compactMap({ $0 }) { lane.process.closeAll() }
         lanes = lanes.map { _ in nil }
+        for zygote in zygotes.compactMap({ $0 }) {
+            zygote.end()
+            WorkerRegistry.shared.remove(zygote.process.pid)
+        }
+        zygotes = zygotes.map { _ in nil }
     }
 }

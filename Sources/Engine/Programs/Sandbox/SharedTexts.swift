@@ -43,10 +43,11 @@ final class SharedTexts {
 
     deinit { close(fd) }
 
-    /// The frame of a batch: `R <batch> <count> <offset> <length>\n`.
+    /// The frame of a batch: `R <batch> <count> <offset> <length> <first row>\n` (a zygote that
+    /// decoded every text takes rows first..first+count; a process without them decodes the bytes).
     func frame(batch: Int, rows: Range<Int>) -> [UInt8] {
         let offset = starts[rows.lowerBound]
         let length = starts[rows.upperBound] - offset - (rows.upperBound < starts.count - 1 ? 1 : 0)
-        return Array("R \(batch) \(rows.count) \(offset) \(length)\n".utf8)
+        return Array("R \(batch) \(rows.count) \(offset) \(length) \(rows.lowerBound)\n".utf8)
     }
 }
