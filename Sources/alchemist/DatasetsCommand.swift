@@ -30,10 +30,7 @@ struct DatasetsCommand: AsyncParsableCommand {
                             for split in SplitName.allCases {
                                 guard let rows = dataset.splits[split] else { continue }
                                 sizes[split.rawValue] = rows.count
-                                let counts = rows.classCounts(classCount: dataset.classCount)
-                                let total = max(1, counts.reduce(0, +))
-                                let balance = zip(dataset.labelNames, counts).map { "\($0) \(Int((Double($1) / Double(total) * 100).rounded()))%" }
-                                parts.append("\(split.rawValue) \(rows.count)" + (split == .train ? " (\(balance.joined(separator: ", ")))" : ""))
+                                parts.append("\(split.rawValue) \(rows.count)" + (split == .train ? " (\(rows.balanceText(labelNames: dataset.labelNames)))" : ""))
                             }
                             row["splits"] = sizes
                             row["folder"] = dataset.location.path

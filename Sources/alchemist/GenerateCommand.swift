@@ -203,8 +203,7 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     static func priorType(_ text: String, _ config: AppConfig) throws -> PriorTypeSpec {
-        let wanted = text.lowercased()
-        if let found = config.priorTypes.first(where: { $0.id == wanted || $0.name.lowercased() == wanted }) { return found }
+        if let found = config.priorType(named: text) { return found }
         let known = config.priorTypes.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")
         throw BadInput("--prior: unknown prior-knowledge type \"\(text)\" (known: \(known))")
     }

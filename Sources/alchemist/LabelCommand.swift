@@ -43,10 +43,8 @@ struct LabelCommand: AsyncParsableCommand {
         try await reportingBadInput {
             let (config, paths) = try common.load()
             guard (lfs != nil) != datasetWeakLabels else { throw BadInput("give either --lfs DIR or --dataset-weak-labels") }
-            guard runs >= 1 else { throw BadInput("--runs: must be at least 1") }
             let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
             let log = ProgressLine(label: "", enabled: isatty(2) != 0)
-            guard (8...24).contains(featureBits) else { throw BadInput("--feature-bits: expected 8…24") }
             guard let policy = LabelingSettings.UncoveredRows(rawValue: uncovered) else {
                 throw BadInput("--uncovered: expected learned, prior or uniform, found \"\(uncovered)\"")
             }
@@ -59,7 +57,7 @@ struct LabelCommand: AsyncParsableCommand {
             if let workers {
                 guard workers >= 0 else { throw BadInput("--workers: must be 0 (one per core) or more") }
                 settings.workers = workers
-                if let note = settings.effectiveWorkers(programs: Int.max / 4, batches: 1).note {
+                if let note = settings.workersNote() {
                     FileHandle.standardError.write(Data("alchemist: note: \(note)\n".utf8))
                 }
             }

@@ -38,14 +38,18 @@ struct ProgramsCommand: AsyncParsableCommand {
         @Option(help: "Dataset name.") var dataset: String
         @Option(help: "Mode id (scriptorium, alchemist, alchemist-rag).") var mode: String = "scriptorium"
         @Option(name: .customLong("code-model"), help: "Model id the program is filed under.") var codeModel: String = "handwritten"
-        @Option(help: "Prior-knowledge type id.") var prior: String?
+        @Option(help: "Prior-knowledge type: its id or full name.") var prior: String?
         @Argument(help: "Python file defining label_function.") var file: String
 
         func run() async throws {
             try await reportingBadInput {
                 let (config, paths) = try common.load()
                 guard config.mode(id: mode) != nil else { throw BadInput("--mode: unknown mode \"\(mode)\"") }
-                if let prior, config.priorType(id: prior) == nil { throw BadInput("--prior: unknown prior type \"\(prior)\"") }
+                var priorID: String?
+                if let prior {
+                    guard let found = config.priorType(named: prior) else { throw BadInput("--prior: unknown prior type \"\(prior)\"") }
+                    priorID = found.id
+                }
                 guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                     throw BadInput("\(file): cannot read it as UTF-8 text")
                 }
@@ -53,13 +57,8 @@ struct ProgramsCommand: AsyncParsableCommand {
                 do { code = try ProgramExtractor.extract(from: text) } catch let error as ExtractionError {
                     throw BadInput("\(file): \(error.reason)")
                 }
-                let metadata = ProgramMetadata(
-                    dataset: dataset, mode: mode, codeModel: codeModel, knowledgeModel: nil, prior: prior, stages: [],
-                    created: ISO8601DateFormatter().string(from: Date()), runID: UUID().uuidString)
-                let contents = try ProgramFile.render(prompt: "(saved by hand from \(URL(fileURLWithPath: file).lastPathComponent))",
-                                                      inputTokens: 0, outputTokens: 0, cost: 0, metadata: metadata, code: code)
-                let store = ProgramStore(root: paths.lfDir)
-                let saved = try store.saveNext(contents, in: try store.folder(dataset: dataset, mode: mode, codeModel: codeModel, prior: prior))
+                let saved = try ProgramStore(root: paths.lfDir).saveHandwritten(code: code, from: file, dataset: dataset, mode: mode,
+                                                                                codeModel: codeModel, prior: priorID)
                 print(saved.path)
             }
         }

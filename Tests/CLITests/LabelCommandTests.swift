@@ -104,6 +104,9 @@ import TestSupport
             (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--label-models", "mv,magic"], "unknown label model \"magic\" (known: mv, wmv, ds, snorkel, fs)"),
             (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--end-models", "svm"], "unknown end model \"svm\" (known: lr, mlp)"),
             (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--uncovered", "maybe"], "--uncovered"),
+            (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--runs", "0"], "runs: must be at least 1"),
+            (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--feature-bits", "30"], "feature bits: expected 8…24, found 30"),
+            (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--label-models", "mv,mv"], "label model \"mv\" is named twice"),
         ]
         for (arguments, needle) in cases {
             let result = try cli.run(arguments)

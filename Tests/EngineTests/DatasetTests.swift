@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 import Testing
 import TestSupport
@@ -202,5 +202,23 @@ import TestSupport
             let error = error as? DatasetError
             return error?.file.hasSuffix("dataset.json") == true && error?.reason.contains("classes") == true
         }
+    }
+}
+
+@Suite struct ClassBalanceTests {
+    /// An unlabeled split has no balance ("unlabeled", not "0% each"); a partly labeled one says how
+    /// many rows the shares are of; shares add up to 1.
+    @Test func balanceOfLabeledPartlyLabeledAndUnlabeledSplits() {
+        let names = ["ham", "spam"]
+        let unlabeled = DatasetSplit(name: .train, ids: ["1", "2"], texts: ["a", "b"], labels: [nil, nil], weakLabels: nil)
+        #expect(unlabeled.classBalance(classCount: 2) == nil)
+        #expect(unlabeled.balanceText(labelNames: names) == "unlabeled")
+        let partly = DatasetSplit(name: .train, ids: ["1", "2", "3", "4", "5"], texts: ["a", "b", "c", "d", "e"],
+                                  labels: [0, 0, 0, 1, nil], weakLabels: nil)
+        #expect(partly.balanceText(labelNames: names) == "ham 75%, spam 25% of 4 labeled")
+        let shares = partly.classBalance(classCount: 2)?.shares ?? []
+        #expect(abs(shares.reduce(0, +) - 1) < 1e-12)
+        let labeled = DatasetSplit(name: .valid, ids: ["1", "2"], texts: ["a", "b"], labels: [1, 1], weakLabels: nil)
+        #expect(labeled.balanceText(labelNames: names) == "ham 0%, spam 100%")
     }
 }

@@ -32,6 +32,7 @@ import TestSupport
         #expect(throws: LabelModelError("name at least one label model")) { try LabelingSettings(labelModels: []).validate() }
         #expect(throws: LabelModelError("label model \"mv\" is named twice")) { try LabelingSettings(labelModels: [.mv, .ds, .mv]).validate() }
         #expect(throws: LabelModelError("end model \"lr\" is named twice")) { try LabelingSettings(endModels: [.lr, .lr]).validate() }
+        #expect(throws: LabelModelError("feature bits: expected 8…24, found 7")) { try LabelingSettings(featureBits: 7).validate() }
     }
 
     @Test func uncoveredRowsFollowThePriorOrAreUniform() throws {

@@ -20,6 +20,11 @@ public struct AppConfig: Sendable {
     public func model(id: String) -> ModelSpec? { models.first { $0.id == id } }
     public func mode(id: String) -> ModeSpec? { modes.first { $0.id == id } }
     public func priorType(id: String) -> PriorTypeSpec? { priorTypes.first { $0.id == id } }
+    /// A prior type by its id or its full name, in any case ("heuristics", "Heuristics").
+    public func priorType(named text: String) -> PriorTypeSpec? {
+        let wanted = text.lowercased()
+        return priorTypes.first { $0.id == wanted || $0.name.lowercased() == wanted }
+    }
 }
 
 public struct PathSettings: Sendable {
@@ -184,9 +189,6 @@ public struct SandboxSettings: Sendable, Equatable {
         workers: 0, batchSize: 1000, callTimeoutSeconds: 1.0, maxLimitHits: 3, maxKills: 2, memoryMB: 1024,
         cpuMillisecondsPerRow: 20, loadSeconds: 2, python: nil, dropPrivilegesTo: "nobody")
 
-    /// The number of program processes to run at once for `batches` batches of `programs` programs,
-    /// and a note when the request was capped: never more than the cores (extra processes only
-    /// compete for them) nor than there is work for.
     /// Batches of `batchSize` rows that `rows` rows make (the last one may be short).
     public func batchCount(rows: Int) -> Int { (max(0, rows) + max(1, batchSize) - 1) / max(1, batchSize) }
 
@@ -196,13 +198,19 @@ public struct SandboxSettings: Sendable, Equatable {
         effectiveWorkers(programs: programs, batches: batchCount(rows: rows), cores: cores)
     }
 
+    /// The number of program processes to run at once for `batches` batches of `programs` programs,
+    /// and a note when the request was capped: never more than the cores (extra processes only
+    /// compete for them) nor than there is work for.
     public func effectiveWorkers(programs: Int, batches: Int,
                                  cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> (count: Int, note: String?) {
         let cores = max(1, cores)
         let work = max(1, programs * batches)
         guard workers > 0 else { return (min(cores, work), nil) }
-        let count = min(workers, cores, work)
-        let note = workers > cores ? "\(workers) workers asked for, \(cores) used: this machine has \(cores) cores" : nil
-        return (count, note)
+        return (min(workers, cores, work), workersNote(cores: cores))
+    }
+
+    /// What a front end says when `workers` asks for more processes than the machine has cores.
+    public func workersNote(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> String? {
+        workers > max(1, cores) ? "\(workers) workers asked for, \(max(1, cores)) used: this machine has \(max(1, cores)) cores" : nil
     }
 }

@@ -25,6 +25,22 @@ public struct DatasetSplit: Sendable {
         for case let label? in labels where label >= 0 && label < classCount { counts[label] += 1 }
         return counts
     }
+
+    /// How the labeled rows divide among the classes, as shares that add up to 1, and the labeled
+    /// count; nil when no row is labeled (an unlabeled split has no balance, not "0 % each").
+    public func classBalance(classCount: Int) -> (shares: [Double], labeled: Int)? {
+        let counts = classCounts(classCount: classCount)
+        let labeled = counts.reduce(0, +)
+        guard labeled > 0 else { return nil }
+        return (counts.map { Double($0) / Double(labeled) }, labeled)
+    }
+
+    /// "ham 87%, spam 13%", or "unlabeled": the one wording of a split's balance for both front ends.
+    public func balanceText(labelNames: [String]) -> String {
+        guard let balance = classBalance(classCount: labelNames.count) else { return "unlabeled" }
+        let parts = zip(labelNames, balance.shares).map { "\($0) \(Int(($1 * 100).rounded()))%" }
+        return parts.joined(separator: ", ") + (balance.labeled < count ? " of \(balance.labeled) labeled" : "")
+    }
 }
 
 public enum DatasetFormat: String, Sendable, Codable {

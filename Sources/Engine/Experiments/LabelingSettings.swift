@@ -36,9 +36,15 @@ public struct LabelingSettings: Sendable, Equatable {
         self.featureCacheFolder = featureCacheFolder
     }
 
-    /// Refuses fewer than one run, no label model, and a model named twice.
+    /// The hashed feature columns an end model may ask for: 2^8 to 2^24.
+    public static let featureBitsRange = 8...24
+
+    /// Refuses fewer than one run, no label model, a model named twice, and feature bits out of range.
     public func validate() throws {
         guard runs >= 1 else { throw LabelModelError("runs: must be at least 1") }
+        guard Self.featureBitsRange.contains(featureBits) else {
+            throw LabelModelError("feature bits: expected \(Self.featureBitsRange.lowerBound)…\(Self.featureBitsRange.upperBound), found \(featureBits)")
+        }
         guard !labelModels.isEmpty else { throw LabelModelError("name at least one label model") }
         if let twice = labelModels.first(where: { id in labelModels.filter { $0 == id }.count > 1 }) {
             throw LabelModelError("label model \"\(twice.rawValue)\" is named twice")

@@ -54,7 +54,9 @@ public struct GenerationPipeline: Sendable {
                                          cost: USD(cost), estimated: usage.estimated))
             }
             passages = found
-            try ledger?.record(retrieved: passages, runID: runID)
+            try ledger?.record(retrieved: passages.map {
+                LedgerRetrieval(source: $0.chunk.source, chunk: $0.chunk.index, score: $0.score, text: $0.chunk.text)
+            }, runID: runID)
             await emit(.retrieved(passages))
         }
 
@@ -121,11 +123,9 @@ public struct GenerationPipeline: Sendable {
         }
         let metadata = ProgramMetadata(dataset: plan.dataset, mode: plan.modeFolder, codeModel: plan.codeModel.id,
                                        knowledgeModel: plan.knowledgeModel?.id, prior: plan.prior?.id, stages: program.stages,
-                                       created: ISO8601DateFormatter().string(from: Date()), runID: program.runID)
-        let text = try ProgramFile.render(prompt: program.finalPrompt.rendered, inputTokens: program.inputTokens,
-                                          outputTokens: program.outputTokens, cost: program.cost, metadata: metadata, code: code)
-        let folder = try store.folder(dataset: plan.dataset, mode: plan.modeFolder, codeModel: plan.codeModel.id, prior: plan.prior?.id)
-        let url = try store.saveNext(text, in: folder)
+                                       created: ProgramMetadata.now(), runID: program.runID)
+        let (url, text) = try store.save(code: code, prompt: program.finalPrompt.rendered, inputTokens: program.inputTokens,
+                                         outputTokens: program.outputTokens, cost: program.cost, metadata: metadata)
         try ledger?.record(LedgerProgram(runID: program.runID, path: url.path, contentHash: LedgerProgram.contentHash(of: Array(text.utf8)),
                                          cost: program.cost, saved: Date()))
         return url

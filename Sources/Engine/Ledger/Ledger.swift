@@ -143,7 +143,7 @@ public final class Ledger: Sendable {
             try db.execute(sql: """
                 INSERT INTO runs (id, started, dataset, mode, code_model, knowledge_model, prior, mission, query)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run.id, LedgerText.date(run.started), run.dataset, run.mode, run.codeModel,
+                """, arguments: [run.id, RecordText.date(run.started), run.dataset, run.mode, run.codeModel,
                                  run.knowledgeModel, run.prior, run.mission, run.query])
         }
     }
@@ -161,18 +161,18 @@ public final class Ledger: Sendable {
                                    latency_seconds, status, http_status, error, started)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [call.runID, call.stage, call.provider, call.model, call.prompt, call.inputTokens,
-                                 call.outputTokens, call.estimated, LedgerText.amount(call.cost), call.latencySeconds,
-                                 call.status.rawValue, call.httpStatus, call.error, LedgerText.date(call.started)])
+                                 call.outputTokens, call.estimated, RecordText.amount(call.cost), call.latencySeconds,
+                                 call.status.rawValue, call.httpStatus, call.error, RecordText.date(call.started)])
             return db.lastInsertedRowID
         }
     }
 
     /// Records the passages a run retrieved, best first.
-    public func record(retrieved passages: [RetrievedPassage], runID: String) throws {
+    public func record(retrieved passages: [LedgerRetrieval], runID: String) throws {
         try writing("record the passages of run \(runID)") { db in
             for (rank, passage) in passages.enumerated() {
                 try db.execute(sql: "INSERT INTO retrievals (run_id, rank, source, chunk, score, text) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [runID, rank + 1, passage.chunk.source, passage.chunk.index, passage.score, passage.chunk.text])
+                               arguments: [runID, rank + 1, passage.source, passage.chunk, passage.score, passage.text])
             }
         }
     }
@@ -205,8 +205,8 @@ public final class Ledger: Sendable {
                 INSERT INTO programs (path, run_id, content_hash, cost, saved) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(path) DO UPDATE SET run_id = excluded.run_id, content_hash = excluded.content_hash,
                     cost = excluded.cost, saved = excluded.saved
-                """, arguments: [program.path, program.runID, program.contentHash, LedgerText.amount(program.cost),
-                                 LedgerText.date(program.saved)])
+                """, arguments: [program.path, program.runID, program.contentHash, RecordText.amount(program.cost),
+                                 RecordText.date(program.saved)])
         }
     }
 
@@ -342,13 +342,13 @@ private struct RowReader {
 
     func amount(_ column: String) throws -> Decimal {
         let text = try text(column)
-        guard let value = LedgerText.amount(text) else { throw failure(column, "\"\(text)\" is not a decimal amount") }
+        guard let value = RecordText.amount(text) else { throw failure(column, "\"\(text)\" is not a decimal amount") }
         return value
     }
 
     func date(_ column: String) throws -> Date {
         let text = try text(column)
-        guard let value = LedgerText.date(text) else { throw failure(column, "\"\(text)\" is not an ISO 8601 UTC date") }
+        guard let value = RecordText.date(text) else { throw failure(column, "\"\(text)\" is not an ISO 8601 UTC date") }
         return value
     }
 }
@@ -375,3 +375,5 @@ private struct MigrationLock {
         close(descriptor)
     }
 }
+
+extension LedgerError: InputError {}

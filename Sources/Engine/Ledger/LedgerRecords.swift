@@ -115,3 +115,19 @@ public struct LedgerProgram: Sendable, Equatable {
         ContentHash.sha256Hex(Data(bytes))
     }
 }
+
+/// A passage a RAG run retrieved, as the ledger keeps it (the knowledge layer's own type stays above the ledger).
+public struct LedgerRetrieval: Sendable, Equatable {
+    public var source: String
+    /// The chunk's index in its source.
+    public var chunk: Int
+    public var score: Double
+    public var text: String
+
+    public init(source: String, chunk: Int, score: Double, text: String) {
+        self.source = source
+        self.chunk = chunk
+        self.score = score
+        self.text = text
+    }
+}

@@ -22,7 +22,7 @@ extension PricingReport {
             })),
             ("runs", .array(runs.map { run in
                 .object([
-                    ("run_id", .text(run.run.id)), ("started", .text(LedgerText.date(run.run.started))),
+                    ("run_id", .text(run.run.id)), ("started", .text(RecordText.date(run.run.started))),
                     ("dataset", .text(run.run.dataset)), ("mode", .text(run.run.mode)), ("code_model", .text(run.run.codeModel)),
                     ("knowledge_model", .text(run.run.knowledgeModel)), ("prior", .text(run.run.prior)),
                     ("programs", .integer(run.programs)), ("calls", .integer(run.calls)), ("cost_usd", .amount(run.cost)),
@@ -95,7 +95,7 @@ enum JSONOut {
             }
             output += "\""
         case .integer(let value): output += String(value)
-        case .amount(let value): output += value.isNaN ? "null" : LedgerText.amount(value)
+        case .amount(let value): output += value.isNaN ? "null" : RecordText.amount(value)
         case .boolean(let value): output += value ? "true" : "false"
         case .null: output += "null"
         }

@@ -322,3 +322,5 @@ public struct PricingReport: Sendable {
 extension LedgerRun {
     var key: PricingKey { PricingKey(dataset: dataset, mode: mode, codeModel: codeModel, prior: prior) }
 }
+
+extension PricingError: InputError {}

@@ -61,6 +61,9 @@ public struct ProgramMetadata: Codable, Sendable, Equatable {
         case runID = "run_id", engineVersion = "engine_version"
     }
 
+    /// The `created` stamp of a program saved now (ISO 8601, UTC).
+    public static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
     /// What the recorded stages cost together.
     public var totalCost: USD { stages.totalCost }
 }
@@ -100,8 +103,4 @@ public struct LabelingProgram: Sendable, Equatable {
         if let metadata, !metadata.stages.isEmpty { return metadata.totalCost }
         return cost.map(USD.init) ?? .zero
     }
-}
-
-public enum EngineInfo {
-    public static let version = "0.1.0"
 }

@@ -85,7 +85,7 @@ public struct ProgramStates: Sendable, Equatable {
             if entry.has("latest_test") {
                 var test = try entry.object("latest_test")
                 let dateText = try test.string("date")
-                guard let date = LedgerText.date(dateText) else {
+                guard let date = RecordText.date(dateText) else {
                     throw test.error("date", "\"\(dateText)\" is not an ISO 8601 UTC date")
                 }
                 // Program output read back from disk is shown in the browser: cleaned like fresh output.
@@ -111,7 +111,7 @@ public struct ProgramStates: Sendable, Equatable {
             var entry: [String: Any] = ["enabled": state.enabled]
             if let test = state.latestTest {
                 var object: [String: Any] = ["split": test.split, "rows": test.rows, "coverage": test.coverage,
-                                             "errors": test.errors, "timeouts": test.timeouts, "date": LedgerText.date(test.date)]
+                                             "errors": test.errors, "timeouts": test.timeouts, "date": RecordText.date(test.date)]
                 if let accuracy = test.accuracy { object["accuracy"] = accuracy }
                 if let loadError = test.loadError { object["load_error"] = loadError }
                 entry["latest_test"] = object

@@ -54,6 +54,28 @@ public struct ProgramStore: Sendable {
         throw ProgramStoreError(path: folder.path, reason: "no free LF<n>.py name")
     }
 
+    /// Saves a program with its header as the next `LF<n>.py` of the folder its metadata places it
+    /// in (dataset / mode / code model / prior): the one way programs reach the store, generated or
+    /// saved by hand. Returns the file and the text written.
+    public func save(code: String, prompt: String, inputTokens: Int, outputTokens: Int, cost: Decimal,
+                     metadata: ProgramMetadata) throws -> (url: URL, text: String) {
+        let text = try ProgramFile.render(prompt: prompt, inputTokens: inputTokens, outputTokens: outputTokens, cost: cost,
+                                          metadata: metadata, code: code)
+        let url = try saveNext(text, in: try folder(dataset: metadata.dataset, mode: metadata.mode, codeModel: metadata.codeModel,
+                                                    prior: metadata.prior))
+        return (url, text)
+    }
+
+    /// A program written by hand (`programs save`): filed under the given dataset, mode, code model
+    /// and prior, with no stages and no cost.
+    public func saveHandwritten(code: String, from file: String, dataset: String, mode: String, codeModel: String,
+                                prior: String?) throws -> URL {
+        let metadata = ProgramMetadata(dataset: dataset, mode: mode, codeModel: codeModel, knowledgeModel: nil, prior: prior,
+                                       stages: [], created: ProgramMetadata.now(), runID: RunID.make())
+        return try save(code: code, prompt: "(saved by hand from \(URL(fileURLWithPath: file).lastPathComponent))",
+                        inputTokens: 0, outputTokens: 0, cost: 0, metadata: metadata).url
+    }
+
     /// One more than the highest `LF<n>.py` in the folder.
     public func nextNumber(in folder: URL) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

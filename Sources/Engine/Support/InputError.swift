@@ -2,6 +2,3 @@
 /// names it. Front ends show the description and stop with status 2.
 public protocol InputError: Error, CustomStringConvertible {}
 // Each error type of user input declares its conformance beside itself.
-
-extension LedgerError: InputError {}
-extension PricingError: InputError {}

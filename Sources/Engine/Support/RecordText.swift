@@ -3,9 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// How the ledger writes dates and amounts as text: ISO 8601 UTC to the millisecond
-/// (`2025-06-15T15:06:40.123Z`, which sorts as time does) and exact decimal strings.
-enum LedgerText {
+/// How records on disk (the ledger, program states) write dates and amounts as text: ISO 8601
+/// UTC to the millisecond (`2025-06-15T15:06:40.123Z`, which sorts as time does) and exact
+/// decimal strings.
+enum RecordText {
     /// `date` rounded to the millisecond.
     static func date(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
