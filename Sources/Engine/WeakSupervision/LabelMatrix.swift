@@ -50,3 +50,16 @@ public struct LabelMatrix: Sendable, Equatable {
         return text
     }
 }
+
+extension LabelMatrix {
+    /// The votes of `row` per class into `counts` (cleared first; abstains skipped); returns how many voted.
+    func countVotes(inRow row: Int, into counts: inout [Double]) -> Int {
+        for label in counts.indices { counts[label] = 0 }
+        var total = 0
+        for vote in self.row(row) where vote >= 0 && Int(vote) < counts.count {
+            counts[Int(vote)] += 1
+            total += 1
+        }
+        return total
+    }
+}

@@ -28,12 +28,7 @@ public struct MajorityVote: LabelModel {
         var result = ProbabilityMatrix(rows: matrix.rows, classes: classCount)
         var counts = [Double](repeating: 0, count: classCount)
         for row in 0..<matrix.rows {
-            for label in 0..<classCount { counts[label] = 0 }
-            var total = 0.0
-            for vote in matrix.row(row) where vote >= 0 {
-                counts[Int(vote)] += 1
-                total += 1
-            }
+            let total = Double(matrix.countVotes(inRow: row, into: &counts))
             for label in 0..<classCount {
                 result[row, label] = total > 0 ? counts[label] / total : prior[label]
             }

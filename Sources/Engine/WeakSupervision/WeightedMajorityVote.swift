@@ -83,15 +83,9 @@ public struct WeightedMajorityVote: LabelModel {
     static func agreementAccuracies(_ matrix: LabelMatrix, classCount: Int) -> [Double] {
         var agreed = [Double](repeating: 0, count: matrix.columns)
         var compared = [Double](repeating: 0, count: matrix.columns)
-        var counts = [Int](repeating: 0, count: classCount)
+        var counts = [Double](repeating: 0, count: classCount)
         for row in 0..<matrix.rows {
-            for label in 0..<classCount { counts[label] = 0 }
-            var total = 0
-            for vote in matrix.row(row) where vote >= 0 {
-                counts[Int(vote)] += 1
-                total += 1
-            }
-            guard total >= 2 else { continue }
+            guard matrix.countVotes(inRow: row, into: &counts) >= 2 else { continue }
             for (program, vote) in matrix.row(row).enumerated() where vote >= 0 {
                 let own = Int(vote)
                 counts[own] -= 1

@@ -85,3 +85,20 @@ final class PipeEnds {
         closeInput(); closeOutput(); closeErrors()
     }
 }
+
+/// A process the engine talks to through `PipeEnds`: its descriptors and I/O, in one place.
+protocol PipedProcess: AnyObject {
+    var pipes: PipeEnds { get }
+}
+
+extension PipedProcess {
+    var stdinFD: Int32 { pipes.input }
+    var stdoutFD: Int32 { pipes.output }
+    var stderrFD: Int32 { pipes.errors }
+    func read(_ fd: Int32, into buffer: inout [UInt8]) -> PipeEnds.ReadResult { pipes.read(fd, into: &buffer) }
+    func write(_ bytes: [UInt8], from offset: Int) -> PipeEnds.WriteResult { pipes.write(bytes, from: offset) }
+    func closeInput() { pipes.closeInput() }
+    func closeOutput() { pipes.closeOutput() }
+    func closeErrors() { pipes.closeErrors() }
+    func closeAll() { pipes.closeAll() }
+}

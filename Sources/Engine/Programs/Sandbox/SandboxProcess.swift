@@ -19,7 +19,7 @@ enum ProcessEnd: Sendable, Equatable, CustomStringConvertible {
 
 /// A child process with pipes on its standard descriptors, all non-blocking on our side.
 /// Only the thread that started it may use it: the child gets SIGKILL when that thread ends.
-final class SandboxProcess {
+final class SandboxProcess: PipedProcess {
     let pid: pid_t
     /// Our ends: we write the child's stdin, read its stdout and stderr.
     let pipes: PipeEnds
@@ -61,15 +61,6 @@ final class SandboxProcess {
         if end == nil { _ = waitBlocking() }
     }
 
-    var stdinFD: Int32 { pipes.input }
-    var stdoutFD: Int32 { pipes.output }
-    var stderrFD: Int32 { pipes.errors }
-    func read(_ fd: Int32, into buffer: inout [UInt8]) -> PipeEnds.ReadResult { pipes.read(fd, into: &buffer) }
-    func write(_ bytes: [UInt8], from offset: Int) -> PipeEnds.WriteResult { pipes.write(bytes, from: offset) }
-    func closeInput() { pipes.closeInput() }
-    func closeOutput() { pipes.closeOutput() }
-    func closeErrors() { pipes.closeErrors() }
-    func closeAll() { pipes.closeAll() }
 
     /// SIGKILL to the child's process group (it leads one), so anything it started goes too.
     func kill() {

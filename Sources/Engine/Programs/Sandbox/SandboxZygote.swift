@@ -180,7 +180,7 @@ final class SandboxZygote {
 
 /// A program process forked by a zygote: our ends of its pipes, and its end as the zygote reported
 /// it (or SIGKILL when the whole sandbox went).
-final class ZygoteChild {
+final class ZygoteChild: PipedProcess {
     let zygote: SandboxZygote
     let pipes: PipeEnds
     /// The zygote tree's CPU time when this process was asked for: what the tree spends beyond it is this process's.
@@ -193,15 +193,6 @@ final class ZygoteChild {
         self.baselineCPU = baselineCPU
     }
 
-    var stdinFD: Int32 { pipes.input }
-    var stdoutFD: Int32 { pipes.output }
-    var stderrFD: Int32 { pipes.errors }
-    func read(_ fd: Int32, into buffer: inout [UInt8]) -> PipeEnds.ReadResult { pipes.read(fd, into: &buffer) }
-    func write(_ bytes: [UInt8], from offset: Int) -> PipeEnds.WriteResult { pipes.write(bytes, from: offset) }
-    func closeInput() { pipes.closeInput() }
-    func closeOutput() { pipes.closeOutput() }
-    func closeErrors() { pipes.closeErrors() }
-    func closeAll() { pipes.closeAll() }
 
     /// Kills the whole sandbox (the zygote and this process); a new zygote takes the slot.
     func kill() {
