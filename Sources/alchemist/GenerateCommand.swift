@@ -91,16 +91,12 @@ struct GenerateCommand: AsyncParsableCommand {
             guard let entry = catalog.entry(named: dataset) else {
                 throw BadInput("--dataset: unknown dataset \"\(dataset)\" (see `alchemist datasets`)")
             }
-            guard entry.isPresent else {
-                throw BadInput("--dataset: \(dataset) is not on disk; fetch it with `alchemist datasets fetch \(dataset)`")
-            }
             guard let generationMode = GenerationMode(rawValue: mode) else {
                 throw BadInput("--mode: expected scriptorium, alchemist or alchemist-rag, found \"\(mode)\"")
             }
             guard let retrievalChain = RetrievalChain(rawValue: chain) else {
                 throw BadInput("--chain: expected map-reduce or stuff, found \"\(chain)\"")
             }
-            if generationMode == .alchemistRAG, knowledge == nil { throw BadInput("--knowledge: alchemist-rag needs a knowledge path") }
             if let topK, topK < 1 { throw BadInput("--top-k: must be at least 1") }
             guard count >= 1 else { throw BadInput("--count: must be at least 1") }
             var budgetLimit: Decimal?
@@ -130,6 +126,14 @@ struct GenerateCommand: AsyncParsableCommand {
             choices.maxOutputTokens = maxOutputTokens
             choices.smokeTest = !noSmokeTest
             choices.builtinPace = isatty(1) != 0 ? 0.004 : 0
+            // The setup screen's rule: the dataset on disk with a template, keys and local installs, a knowledge path for RAG.
+            let models = [choices.codeModel] + (choices.resolvedKnowledgeModel.map { [$0] } ?? [])
+            if let blocker = GenerationBlocker.first(
+                dataset: dataset, datasetPresent: entry.isPresent, hasTemplate: try PromptTemplates.bundled().template(for: entry) != nil,
+                mode: generationMode, models: models.map { GenerationBlocker.ModelReadiness($0, config: config, keys: keys, appHome: paths.appHome) },
+                knowledgePath: knowledge) {
+                throw BadInput(blocker == .noKnowledgePath ? "--knowledge: \(blocker)" : "\(blocker)")
+            }
             let session: GenerationSession
             do {
                 session = try await GenerationSession.open(choices, config: config, paths: paths, keys: keys) { line in
