@@ -31,6 +31,13 @@ var texts: [String] = []
 texts.reserveCapacity(target)
 while texts.count < target { texts.append(contentsOf: base.prefix(target - texts.count)) }
 let programs = try ProgramStore.programs(under: programsFolder)
+// Without an OS sandbox the applier refuses to run programs: say so and stop, instead of trapping later.
+do {
+    _ = try ProgramApplier(settings: .defaults).checkSandbox()
+} catch {
+    FileHandle.standardError.write(Data("ApplyBenchmark: \(error)\n".utf8))
+    exit(1)
+}
 let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
 
 // Reference: the same functions called in one plain Python loop; only the loop is timed.

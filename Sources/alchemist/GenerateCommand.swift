@@ -178,8 +178,8 @@ struct GenerateCommand: AsyncParsableCommand {
             if count > 1 { printer.line("\n═══ program \(number) of \(count) ═══") }
             let program = try await pipeline.generate(budgetLeft: budget.map { $0 - spent }) { event in printer.show(event) }
             spent += program.cost
-            printer.line(String(format: "── program: %d in / %d out tokens%@ · $%@ ──", program.inputTokens, program.outputTokens,
-                                program.estimated ? " (est.)" : "", "\(program.cost)"))
+            printer.line("── program: \(program.inputTokens) in / \(program.outputTokens) out tokens\(program.estimated ? " (est.)" : "")"
+                + " · \(Money.format(program.cost, .ledger)) ──")
             switch GenerationBatch.decision(for: program, keepBroken: saveBroken) {
             case .discard(let reason):
                 try pipeline.discard(program)

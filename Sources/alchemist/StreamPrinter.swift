@@ -40,7 +40,7 @@ final class StreamPrinter: @unchecked Sendable {
             break  // the TUI ticks these; the terminal shows the totals at the end of each stage
         case .stageFinished(let stage, let usage, let cost, let reason):
             let note = reason?.note.map { " · \($0)" } ?? ""
-            line("── \(stage.rawValue): \(usage.inputTokens) in / \(usage.outputTokens) out tokens\(usage.estimated ? " (est.)" : "") · $\(cost)\(note) ──")
+            line("── \(stage.rawValue): \(usage.inputTokens) in / \(usage.outputTokens) out tokens\(usage.estimated ? " (est.)" : "") · \(Money.format(cost, .ledger))\(note) ──")
         case .programExtracted(let code):
             line("── program extracted (\(code.split(separator: "\n").count) lines) ──")
         case .extractionFailed(let reason):

@@ -108,3 +108,25 @@ import TestSupport
         try Snapshot.check(SetupScreen.render(try Fixtures.state(width: width, height: height)), named: "setup-\(width)x\(height)")
     }
 }
+
+/// The setup screen says why a generation cannot start in the engine's words (`GenerationBlocker`,
+/// which `alchemist generate` refuses with), adding only the key that fixes it.
+@Suite struct GenerationBlockerScreenTests {
+    @Test func theSetupScreenFollowsTheEnginesRule() throws {
+        var state = try Fixtures.state(mode: .alchemistRAG)
+        state.knowledgePath = ""
+        let expected = try #require(GenerationBlocker.first(
+            dataset: state.dataset?.name, datasetPresent: state.dataset?.isPresent ?? false, hasTemplate: state.dataset?.template != nil,
+            mode: .alchemistRAG, models: [state.codeModel, state.knowledgeModel].compactMap { $0?.readiness }, knowledgePath: ""))
+        #expect(state.generationBlocker == "\(expected): K chooses one")
+        state.knowledgePath = "docs"
+        #expect(state.generationBlocker == GenerationBlocker.first(
+            dataset: state.dataset?.name, datasetPresent: state.dataset?.isPresent ?? false, hasTemplate: state.dataset?.template != nil,
+            mode: .alchemistRAG, models: [state.codeModel, state.knowledgeModel].compactMap { $0?.readiness }, knowledgePath: "docs")?.description)
+        // An absent dataset: the engine's sentence, word for word.
+        if let absent = state.options.datasets.firstIndex(where: { !$0.isPresent }) {
+            state.selection[.dataset] = absent
+            #expect(state.generationBlocker == GenerationBlocker.datasetAbsent(state.options.datasets[absent].name).description)
+        }
+    }
+}

@@ -153,21 +153,15 @@ public struct AppState: Sendable {
     /// Worst case of one generation (`GenerationPlan.worstCaseCost`, the rule the CLI uses too).
     public var worstCaseCost: Decimal? { plan?.worstCaseCost() }
 
-    /// Why a generation cannot start with the current choices, or nil when it can.
+    /// Why a generation cannot start with the current choices, or nil when it can: the engine's
+    /// rule (`GenerationBlocker`, which `alchemist generate` follows too), with the key that fixes the path.
     public var generationBlocker: String? {
-        guard let dataset else { return "choose a dataset" }
-        guard dataset.isPresent else { return "\(dataset.name) is not on disk: run `alchemist datasets fetch \(dataset.name)`" }
-        guard dataset.template != nil else { return "\(dataset.name) has no prompt template" }
         var models = [codeModel]
         if mode.usesKnowledge { models.append(knowledgeModel) }
-        for case let model? in models {
-            if !model.hasKey { return "\(model.spec.id) needs \(model.keyVariable ?? "a key"): set it in the environment or a .env file" }
-            if !model.isInstalled { return "\(model.spec.id) is not installed: run ./scripts/setup-local-llm" }
-        }
-        if mode == .alchemistRAG, knowledgePath.trimmingCharacters(in: .whitespaces).isEmpty {
-            return "alchemist-rag needs a knowledge path: K chooses one"
-        }
-        return nil
+        guard let blocker = GenerationBlocker.first(dataset: dataset?.name, datasetPresent: dataset?.isPresent ?? false,
+                                                    hasTemplate: dataset?.template != nil, mode: mode,
+                                                    models: models.compactMap { $0?.readiness }, knowledgePath: knowledgePath) else { return nil }
+        return blocker == .noKnowledgePath ? "\(blocker): K chooses one" : blocker.description
     }
 
     /// The choices of one generation session, for the engine.

@@ -21,6 +21,11 @@ public struct SetupOptions: Sendable {
         /// `local` models: false when scripts/setup-local-llm has not been run.
         public var isInstalled = true
 
+        /// What the engine's start rule (`GenerationBlocker`) needs to know of it.
+        public var readiness: GenerationBlocker.ModelReadiness {
+            GenerationBlocker.ModelReadiness(id: spec.id, keyVariable: keyVariable, hasKey: hasKey, isInstalled: isInstalled)
+        }
+
         /// Whether a generation with this model can start now.
         public var isUsable: Bool { hasKey && isInstalled }
 
@@ -69,11 +74,9 @@ public struct SetupOptions: Sendable {
             DatasetRow(name: entry.name, classCount: entry.labels.count, isPresent: entry.isPresent,
                        sizeText: entry.folder.flatMap(trainSize), template: templates.template(for: entry))
         }
-        let localPython = LocalLLMServer.defaultPython(appHome: paths.appHome)
         let models = config.models.filter { $0.kind == .chat }.map { model in
-            let variable = ChatModels.keyVariable(model, config: config)
-            return ModelRow(spec: model, hasKey: variable.map { keys.value($0) != nil } ?? true, keyVariable: variable,
-                            isInstalled: model.provider != .local || FileManager.default.isExecutableFile(atPath: localPython.path))
+            let readiness = GenerationBlocker.ModelReadiness(model, config: config, keys: keys, appHome: paths.appHome)
+            return ModelRow(spec: model, hasKey: readiness.hasKey, keyVariable: readiness.keyVariable, isInstalled: readiness.isInstalled)
         }
         var options = SetupOptions(datasets: datasets, modes: config.modes, models: models, priors: config.priorTypes,
                                    maxOutputTokens: config.generation.maxOutputTokens,
