@@ -2,7 +2,7 @@ import Engine
 import Foundation
 
 /// What every screen shares: the title bar, the status line, the help bar, the `?` overlay, the
-/// text editor overlay, the too-small message and money formatting.
+/// text editor overlay, the too-small message (dollar amounts come from Engine's `Money`).
 public enum Chrome {
     public static let minimumWidth = 60
     public static let minimumHeight = 16
