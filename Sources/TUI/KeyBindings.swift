@@ -50,6 +50,15 @@ public struct KeyBinding: Sendable, Hashable {
     public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
 }
 
+/// One entry of the help bar: a key and what it does, or, while it cannot be used, why not.
+public struct HelpBarItem: Sendable, Equatable {
+    public var text: String
+    public var disabledReason: String?
+
+    /// "s save", or "s save (already saved)" while disabled.
+    public var label: String { disabledReason.map { "\(text) (\($0))" } ?? text }
+}
+
 public enum KeyBindings {
     /// Every binding of the TUI: the core ones, then each screen's.
     public static let all: [KeyBinding] = core + editor + generate + programs + results + settings
@@ -96,12 +105,20 @@ public enum KeyBindings {
     }
 
     /// The bottom help bar for `scope`: the global bar bindings it does not override (quit and help
-    /// first, so a narrow terminal cuts the least needed ones), then its own.
-    public static func helpBar(for scope: BindingScope, bindings: [KeyBinding] = all) -> String {
+    /// first, so a narrow terminal cuts the least needed ones; none for an overlay, which takes every
+    /// key), then its own. A binding whose action is in `disabled` carries the reason it cannot be used now.
+    public static func helpBarItems(for scope: BindingScope, disabled: [Action: String] = [:], withGlobal: Bool = true,
+                                    bindings: [KeyBinding] = all) -> [HelpBarItem] {
         let own = bindings.filter { $0.scope == scope && $0.showsInBar }
         let ownKeys = Set(own.flatMap(\.keys))
-        let global = scope == .global ? [] : bindings.filter { $0.scope == .global && $0.showsInBar && ownKeys.isDisjoint(with: $0.keys) }
-        return (global + own).map { "\($0.keyLabel) \($0.shortHelp)" }.joined(separator: "  ")
+        let global = scope == .global || !withGlobal ? [] : bindings.filter { $0.scope == .global && $0.showsInBar && ownKeys.isDisjoint(with: $0.keys) }
+        return (global + own).map { HelpBarItem(text: "\($0.keyLabel) \($0.shortHelp)", disabledReason: disabled[$0.action]) }
+    }
+
+    /// The help bar as one line of text.
+    public static func helpBar(for scope: BindingScope, disabled: [Action: String] = [:], withGlobal: Bool = true,
+                               bindings: [KeyBinding] = all) -> String {
+        helpBarItems(for: scope, disabled: disabled, withGlobal: withGlobal, bindings: bindings).map(\.label).joined(separator: "  ")
     }
 
     /// docs/keybindings.md.

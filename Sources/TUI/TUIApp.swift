@@ -94,39 +94,18 @@ public enum TUIApp {
         var lastTick = clock.now
         var isDirty = true
 
-        /// Applies one message and its effects; false when the app must quit.
+        let effects = EffectInterpreter(terminal: backend, runner: runner)
+
+        /// Applies one message and its effects (and the news they make at once); false when the app must quit.
         func handle(_ message: AppMessage) -> Bool {
-            let effects = update(&state, message)
-            for effect in effects {
-                switch effect {
-                case .quit: return false
-                case .render: isDirty = true
-                case .editProgram(let id):
-                    guard let runner, let code = runner.code(of: id) else { continue }
-                    if let edited = ExternalEditor.edit(code, suffix: ".py", backend: backend) {
-                        runner.replaceCode(of: id, with: edited)
-                        state.status = "edited; testing it again on the valid split…"
-                    } else {
-                        state.status = "the editor failed or $EDITOR is not set (export EDITOR=vi)"
-                        state.statusIsError = true
+            var pending = [message]
+            while !pending.isEmpty {
+                for effect in update(&state, pending.removeFirst()) {
+                    switch effect {
+                    case .quit: return false
+                    case .render: isDirty = true
+                    default: pending += effects.perform(effect, state: state)
                     }
-                    isDirty = true
-                case .programs(.openInEditor(let url)):
-                    let edited = ExternalEditor.open(url, backend: backend)
-                    runner?.loadPrograms(status: edited ? "edited \(url.lastPathComponent)" : "the editor failed or $EDITOR is not set (export EDITOR=vi)")
-                    isDirty = true
-                case .programs(.copyPath(let url)):
-                    // OSC 52: the terminal (and tmux with set-clipboard) puts the path on the clipboard.
-                    let copy = ProgramsActions.copyPath(url)
-                    backend.sendControl(copy.escape)
-                    runner?.loadPrograms(status: copy.status)
-                    isDirty = true
-                case .applyTheme(let theme, _):
-                    backend.apply(theme)
-                    runner?.perform(effect, state: state)
-                    isDirty = true
-                default:
-                    runner?.perform(effect, state: state)
                 }
             }
             return true

@@ -32,8 +32,12 @@ import TestSupport
         browser.press(.char("/"))
         browser.type("gpt-4o ")
         try Snapshot.check(browser.render(width: 80, height: 24), named: "programs-filter-80x24")
-        browser.press(.enter, .char("d"))
-        let buffer = browser.render(width: 80, height: 24)
+        browser.press(.enter)
+        var state = try Fixtures.state()
+        state.programs = browser
+        state.screen = .programs
+        state.press(.char("d"))
+        let buffer = AppView.render(state)
         for y in 0..<24 { #expect(DisplayWidth.of(buffer.row(y)) == 80, "row \(y)") }
         try Snapshot.check(buffer, named: "programs-delete-80x24")
     }

@@ -95,7 +95,6 @@ import TestSupport
         #expect(browser.view.selected == .group(["demo"]))
         // Group rows ask nothing of the app.
         #expect(browser.press(.char("e"), .char("d"), .char("x"), .char("t"), .char("y")) == [])
-        #expect(browser.pendingDelete == nil)
     }
 
     @Test func deletingAsksFirstAndOnlyYesMakesTheRequest() throws {
@@ -103,23 +102,28 @@ import TestSupport
         defer { fixture.remove() }
         var browser = try fixture.browser()
         let url = try #require(browser.selectedEntry?.url)
-        #expect(browser.press(.char("d")) == [])
-        #expect(browser.capturesKeys)
-        let dialog = browser.render(width: 80, height: 24).text
+        let name = try #require(browser.selectedEntry?.key)
+        #expect(browser.press(.char("d")) == [.askToDelete(url, name: name)])
+        // The app asks on its overlay stack; the dialog takes every key until answered.
+        var state = try Fixtures.state()
+        state.programs = browser
+        state.screen = .programs
+        #expect(update(&state, .key(.char("d"))) == [.render])
+        #expect(state.overlays.count == 1)
+        let dialog = AppView.render(state).text
         #expect(dialog.contains("Delete program?"))
         #expect(dialog.contains("y confirm · n or esc cancel"))
-        #expect(browser.helpBar == "y confirm  n/esc cancel")
         // Other keys, `q` included, do nothing while the dialog is open.
-        #expect(browser.press(.char("q"), .char("j"), .enter, .char("d")) == [])
-        #expect(browser.pendingDelete != nil)
-        #expect(browser.press(.char("n")) == [])
-        #expect(browser.pendingDelete == nil)
-        browser.press(.char("d"))
-        #expect(browser.press(.escape) == [])
-        #expect(browser.pendingDelete == nil && FileManager.default.fileExists(atPath: url.path))
-        browser.press(.char("d"))
-        #expect(browser.press(.char("y")) == [.delete(url)])
-        #expect(!browser.capturesKeys)
+        for key in [Key.char("q"), .char("j"), .enter, .char("d")] { #expect(update(&state, .key(key)) == []) }
+        #expect(state.overlays.count == 1)
+        #expect(update(&state, .key(.char("n"))) == [.render])
+        #expect(state.overlays.isEmpty)
+        state.press(.char("d"))
+        #expect(update(&state, .key(.escape)) == [.render])
+        #expect(state.overlays.isEmpty && FileManager.default.fileExists(atPath: url.path))
+        state.press(.char("d"))
+        #expect(update(&state, .key(.char("y"))) == [.programs(.delete(url)), .render])
+        #expect(state.overlays.isEmpty && state.screen == .programs)
 
         // The app carries it out and reloads: the file is gone, the selection moves on.
         try ProgramsActions.delete(url, root: fixture.root)

@@ -8,8 +8,8 @@ public enum AppMessage: Sendable {
     case key(Key)
     case resize(width: Int, height: Int)
     case tick
-    /// A line for the status bar.
-    case status(String)
+    /// A line for the status bar (in the error role when `isError`).
+    case status(String, isError: Bool = false)
     /// The OS sandbox check: a warning to keep on screen (running without it, or it cannot be made), or nil.
     case sandboxChecked(warning: String?)
     case generationPreparing(id: Int, String)

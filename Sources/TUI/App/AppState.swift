@@ -53,18 +53,13 @@ public struct AppState: Sendable {
     public var query = ""
     /// Alchemist with RAG: where the knowledge comes from.
     public var knowledgePath = ""
-    /// A file shown read-only over the screen (an experiment log), when open.
-    public var viewer: TextViewer?
-    /// The file picker of the knowledge path, when open.
-    public var picker: FilePicker?
-    /// The text editor overlay, when open.
-    public var editing: (target: EditedText, editor: TextEditor)?
+    /// What lies over the screen, bottom first; the last one takes the keys (`Overlay`).
+    public var overlays: [Overlay] = []
     public var status = ""
     /// Shown in the error role until the next status.
     public var statusIsError = false
     /// Kept before the status while it holds: programs run without the OS sandbox, or cannot run.
     public var sandboxWarning: String?
-    public var showsHelp = false
     public var width: Int
     public var height: Int
     /// Counts ticks while engine work runs (spinners).

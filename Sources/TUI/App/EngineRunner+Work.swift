@@ -38,7 +38,7 @@ extension EngineRunner {
                         post(.programsFailed("\(program.name): \(error)"))
                     }
                 }
-            case .openInEditor, .copyPath, .close:
+            case .openInEditor, .copyPath, .askToDelete, .close:
                 break
             }
         } catch {

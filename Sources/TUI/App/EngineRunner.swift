@@ -81,53 +81,10 @@ public final class EngineRunner: Sendable {
 
     func cancel(_ slot: Slot) { held.withLock { $0.tasks[slot]?.cancel() } }
 
-    /// Starts the work an effect asks for; returns at once.
-    public func perform(_ effect: Effect, state: AppState) {
-        switch effect {
-        case .startGeneration(let id):
-            guard let choices = state.generationChoices else {
-                post(.generationFailed(id: id, message: "incomplete choices", advice: "choose a dataset and a model"))
-                return
-            }
-            startGeneration(id: id, choices: choices)
-        case .cancelGeneration:
-            cancel(.generation)
-        case .saveProgram(let id):
-            save(id)
-        case .discardProgram(let id):
-            let (session, program) = held.withLock { ($0.session, $0.programs.removeValue(forKey: id)) }
-            if let session, let program { try? session.pipeline.discard(program) }
-        case .openPrograms:
-            loadPrograms(status: nil)
-        case .programs(let request):
-            carryOut(request)
-        case .startLabeling(let dataset):
-            startLabeling(dataset: dataset, state: state)
-        case .cancelLabeling:
-            cancel(.labeling)
-        case .loadPastResults:
-            loadPastResults()
-        case .fetchDataset(let name):
-            fetch(name)
-        case .openSettings:
-            post(.settingsLoaded(SettingsView(config: config, paths: paths, keys: keys, current: state.theme, policy: state.colorPolicy)))
-        case .showFile(let url):
-            do {
-                post(.fileLoaded(url, text: try String(contentsOf: url, encoding: .utf8), error: nil))
-            } catch {
-                post(.fileLoaded(url, text: nil, error: "cannot read \(url.path): \(error.localizedDescription)"))
-            }
-        case .listFolder(let folder):
-            post(Self.listing(of: folder))
-        case .applyTheme(let theme, let remember):
-            if remember {
-                do { try UserSettings.rememberTheme(theme.name, appHome: paths.appHome) } catch {
-                    post(.status("the theme is not remembered: \(error)"))
-                }
-            }
-        case .render, .quit, .editProgram:
-            break
-        }
+    /// Drops a program the user discarded (its calls stay in the ledger, marked discarded).
+    func discard(_ id: Int) {
+        let (session, program) = held.withLock { ($0.session, $0.programs.removeValue(forKey: id)) }
+        if let session, let program { try? session.pipeline.discard(program) }
     }
 
     /// A key naming everything that shapes the session, so a change opens a new one.
@@ -136,7 +93,7 @@ public final class EngineRunner: Sendable {
          choices.mission ?? "", choices.query ?? "", choices.knowledgePath ?? ""].joined(separator: "\u{1F}")
     }
 
-    private func startGeneration(id: Int, choices: GenerationChoices) {
+    func startGeneration(id: Int, choices: GenerationChoices) {
         let key = Self.sessionKey(choices)
         launch(.generation) { [self] in
             do {
@@ -178,7 +135,7 @@ public final class EngineRunner: Sendable {
         return session
     }
 
-    private func save(_ id: Int) {
+    func save(_ id: Int) {
         let (session, program) = held.withLock { ($0.session, $0.programs[id]) }
         guard let session, let program else {
             post(.saveFailed(id: id, "the program is no longer held"))
@@ -221,7 +178,7 @@ public final class EngineRunner: Sendable {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
             let entries = names.map { name -> FilePicker.Entry in
                 var isFolder: ObjCBool = false
-                FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
+                _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
                 return FilePicker.Entry(name: name, isFolder: isFolder.boolValue)
             }.sorted { ($0.isFolder ? 0 : 1, $0.name.lowercased()) < ($1.isFolder ? 0 : 1, $1.name.lowercased()) }
             return .folderListed(folder, entries, error: nil)

@@ -3,6 +3,9 @@ import Foundation
 /// Opens text in the user's editor ($VISUAL, else $EDITOR), with the screen handed over while it
 /// runs. The text goes through a private temporary file.
 enum ExternalEditor {
+    /// What to do when no editor ran.
+    static let missingAdvice = "the editor failed or $EDITOR is not set (export EDITOR=vi)"
+
     /// The edited text, or nil when no editor is set or it failed.
     static func edit(_ text: String, suffix: String, backend: some TerminalBackend) -> String? {
         let environment = ProcessInfo.processInfo.environment

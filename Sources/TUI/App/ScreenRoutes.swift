@@ -29,11 +29,16 @@ func route<S: KeyedScreen>(_ key: Key, to path: WritableKeyPath<AppState, S?>, _
 /// What the programs browser asks for becomes an effect.
 func programsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     route(key, to: \.programs, &state) { request, state in
-        if case .close = request {
+        switch request {
+        case .close:
             state.screen = state.previousScreen
             return [.render]
+        case .askToDelete(let url, let name):
+            state.push(.confirm(ProgramsBrowser.deleteDialog(for: name), onYes: [.programs(.delete(url))]))
+            return [.render]
+        default:
+            return [.programs(request), .render]
         }
-        return [.programs(request), .render]
     }
 }
 

@@ -14,35 +14,29 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
         state.height = height
         state.programs?.resize(width: width, height: height)
         return [.render]
-    case .status(let text):
+    case .status(let text, let isError):
         state.status = text
-        state.statusIsError = false
+        state.statusIsError = isError
         return [.render]
     case .sandboxChecked(let warning):
         state.sandboxWarning = warning
         return [.render]
     case .key(let key):
         if key == .resize { return [.render] }
-        if state.editing != nil { return editorKey(key, &state) }
-        if state.picker != nil { return pickerKey(key, &state) }
-        if var viewer = state.viewer {
-            if key == .ctrlC { return [.quit] }
-            viewer.pageHeight = max(1, state.height - 3)  // the rows of text inside the box
-            switch viewer.handle(key) {
-            case .close: state.viewer = nil
-            case .handled: state.viewer = viewer
-            case .ignored: return []
-            }
+        if let overlay = state.topOverlay { return overlayKey(key, overlay, &state) }
+        if key == .ctrlC { return [.quit] }
+        // The browser's filter field takes every key, q and ? included.
+        if state.screen == .programs, state.programs?.capturesKeys == true { return programsKey(key, &state) }
+        guard let action = KeyBindings.action(for: key, in: state.scope) else { return [] }
+        if action == .quit || action == .forceQuit { return [.quit] }
+        if action == .toggleHelp {
+            state.push(.help)
             return [.render]
         }
-        if key == .ctrlC { return [.quit] }
-        // The browser's filter field and delete dialog take every key, q and ? included.
-        if state.screen == .programs, !state.showsHelp, state.programs?.capturesKeys == true { return programsKey(key, &state) }
-        let scope: BindingScope = state.showsHelp ? .helpOverlay : state.scope
-        guard let action = KeyBindings.action(for: key, in: scope) else { return [] }
-        if action == .quit || action == .forceQuit { return [.quit] }
-        if action == .toggleHelp || action == .closeOverlay {
-            state.showsHelp = action == .toggleHelp ? !state.showsHelp : false
+        if let reason = state.disabledReasons[action] {
+            let binding = KeyBindings.all.first { $0.scope == state.scope && $0.action == action }
+            state.status = binding.map { "\($0.keyLabel) \($0.shortHelp): \(reason)" } ?? reason
+            state.statusIsError = true
             return [.render]
         }
         switch state.screen {
@@ -55,43 +49,6 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
     default:
         return engineMessage(message, &state)
     }
-}
-
-/// Keys while the editor overlay is open: esc keeps the text, ctrl-x drops the changes, ctrl-c
-/// quits, everything else edits.
-private func editorKey(_ key: Key, _ state: inout AppState) -> [Effect] {
-    guard var editing = state.editing else { return [] }
-    switch KeyBindings.action(for: key, in: .editor) {
-    case .closeEditor?:
-        let text = editing.editor.text
-        switch editing.target {
-        case .mission: state.mission = text
-        case .query: state.query = text
-        case .knowledgePath: state.knowledgePath = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        case .batchCount:
-            guard let count = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), (1...50).contains(count) else {
-                state.status = "expected a number of programs from 1 to 50, found \"\(text)\""
-                state.statusIsError = true
-                return [.render]
-            }
-            state.editing = nil
-            state.batchSize = count
-            return startBatch(&state)
-        }
-        state.editing = nil
-        state.status = "\(editing.target.title) kept"
-    case .cancelEditor?:
-        state.editing = nil
-        state.status = "\(editing.target.title) unchanged"
-    case .forceQuit?:
-        return [.quit]
-    default:
-        // One-line texts: enter closes them.
-        if editing.target.isOneLine, key == .enter { return editorKey(.escape, &state) }
-        guard editing.editor.handle(key) else { return [] }
-        state.editing = editing
-    }
-    return [.render]
 }
 
 /// News from engine work. Messages of a generation that is no longer shown are ignored.
@@ -160,28 +117,6 @@ private func engineMessage(_ message: AppMessage, _ state: inout AppState) -> [E
     return [.render]
 }
 
-/// Keys of the knowledge-path picker: folders are listed by the runner; a choice fills the path.
-private func pickerKey(_ key: Key, _ state: inout AppState) -> [Effect] {
-    guard var picker = state.picker else { return [] }
-    if key == .ctrlC { return [.quit] }
-    let request = picker.handle(key)
-    state.picker = picker
-    switch request {
-    case nil: break
-    case .list(let folder)?: return [.listFolder(folder), .render]
-    case .choose(let url)?:
-        state.knowledgePath = url.path
-        state.picker = nil
-        state.status = "knowledge path: \(url.path)"
-    case .type?:
-        state.picker = nil
-        state.editing = (.knowledgePath, TextEditor(state.knowledgePath))
-    case .cancel?:
-        state.picker = nil
-    }
-    return [.render]
-}
-
 /// News of the browser, the labeling run and downloads.
 func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effect] {
     switch message {
@@ -219,14 +154,16 @@ func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effe
         state.results?.pastResultsFailed(reason)
     case .fileLoaded(let url, let text, let error):
         if let text {
-            state.viewer = TextViewer(title: url.lastPathComponent, text: text)
+            state.push(.viewer(TextViewer(title: url.lastPathComponent, text: text)))
         } else {
             state.status = error ?? "cannot read \(url.path)"
             state.statusIsError = true
             return [.render]
         }
     case .folderListed(let folder, let entries, let error):
-        state.picker?.show(entries, of: folder, error: error)
+        guard var picker = state.picker else { return [] }
+        picker.show(entries, of: folder, error: error)
+        state.replaceTop(with: .picker(picker))
     case .settingsLoaded(let view):
         state.settings = view
         state.screen = .settings

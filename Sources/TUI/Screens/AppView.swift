@@ -17,10 +17,21 @@ public enum AppView {
         case .settings:
             state.settings?.draw(into: &buffer, in: area)
         }
-        if let viewer = state.viewer { viewer.draw(into: &buffer, in: area) }
-        if let picker = state.picker { picker.draw(into: &buffer, in: area, title: "Knowledge path: a source-list JSON file, a folder or a file") }
-        if var editing = state.editing { Chrome.drawEditor(&editing, into: &buffer, in: area) }
-        if state.showsHelp { Chrome.drawHelp(state.scope, into: &buffer, in: area) }
+        for overlay in state.overlays {
+            switch overlay {
+            case .viewer(let viewer): viewer.draw(into: &buffer, in: area)
+            case .picker(let picker): picker.draw(into: &buffer, in: area, title: "Knowledge path: a source-list JSON file, a folder or a file")
+            case .editor(let target, var editor): Chrome.drawEditor(target, &editor, into: &buffer, in: area)
+            case .help: Chrome.drawHelp(state.scope, into: &buffer, in: area)
+            case .confirm(let dialog, _): dialog.draw(into: &buffer, in: area)
+            }
+        }
+        // The bottom line tells the keys of the overlay on top, whichever screen is below.
+        if let scope = state.topOverlay?.scope {
+            let bar = Rect(x: 0, y: area.maxY - 1, width: area.width, height: 1)
+            buffer.fill(bar)
+            Chrome.drawHelpBar(scope, withGlobal: false, into: &buffer, in: bar)
+        }
         return buffer
     }
 }
@@ -28,7 +39,6 @@ public enum AppView {
 extension AppState {
     /// The binding scope of the screen in front (the help overlay shows its keys).
     public var scope: BindingScope {
-        if editing != nil { return .editor }
         switch screen {
         case .setup: return .setup
         case .generate: return .generate
@@ -37,4 +47,15 @@ extension AppState {
         case .settings: return .settings
         }
     }
+
+    /// Why each action of the screen in front cannot be used now, by action: the help bar shows the
+    /// reason beside the key, and `update` answers a press with it instead of acting.
+    public var disabledReasons: [Action: String] {
+        switch screen {
+        case .setup: return setupDisabledReasons(self)
+        case .generate: return generation.map { generateDisabledReasons($0, dataset: dataset) } ?? [:]
+        case .programs, .results, .settings: return [:]
+        }
+    }
+
 }

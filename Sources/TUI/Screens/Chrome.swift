@@ -26,8 +26,22 @@ public enum Chrome {
                    maxWidth: rect.maxX - 1 - x)
     }
 
-    static func drawHelpBar(_ scope: BindingScope, into buffer: inout CellBuffer, in rect: Rect) {
-        buffer.put(KeyBindings.helpBar(for: scope), x: rect.x + 1, y: rect.y, role: .muted, maxWidth: rect.width - 2)
+    /// The help bar of the screen in front; a key that cannot be used now is dimmed, with its reason.
+    /// (An overlay's bar is drawn over it by `AppView`.)
+    static func drawHelpBar(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
+        drawHelpBar(state.scope, disabled: state.disabledReasons, into: &buffer, in: rect)
+    }
+
+    static func drawHelpBar(_ scope: BindingScope, disabled: [Action: String] = [:], withGlobal: Bool = true,
+                            into buffer: inout CellBuffer, in rect: Rect) {
+        var x = rect.x + 1
+        // Keys keep their places whether usable or not, so the eye finds them where they were.
+        for (index, item) in KeyBindings.helpBarItems(for: scope, disabled: disabled, withGlobal: withGlobal).enumerated() {
+            let text = (index > 0 ? "  " : "") + item.label
+            guard x < rect.maxX - 1 else { break }
+            buffer.put(text, x: x, y: rect.y, role: item.disabledReason == nil ? .muted : .border, maxWidth: rect.maxX - 1 - x)
+            x += DisplayWidth.of(text)
+        }
     }
 
     /// The message shown instead of a screen below the minimum size.
@@ -53,16 +67,16 @@ public enum Chrome {
     }
 
     /// The text editor overlay over the middle of the screen.
-    static func drawEditor(_ editing: inout (target: EditedText, editor: TextEditor), into buffer: inout CellBuffer, in area: Rect) {
-        let oneLine = editing.target.isOneLine
+    static func drawEditor(_ target: EditedText, _ editor: inout TextEditor, into buffer: inout CellBuffer, in area: Rect) {
+        let oneLine = target.isOneLine
         let width = min(area.width - 4, 100)
         let height = oneLine ? 5 : min(area.height - 4, 14)
         let rect = Rect(x: (area.width - width) / 2, y: (area.height - height) / 2, width: width, height: height)
         buffer.fill(rect)
-        buffer.box(rect, title: editing.target.title, style: Style(.borderFocused, bold: true))
+        buffer.box(rect, title: target.title, style: Style(.borderFocused, bold: true))
         let inner = rect.inset(1)
         let text = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height - 1)
-        editing.editor.draw(into: &buffer, in: text)
+        editor.draw(into: &buffer, in: text)
         let help = (oneLine ? "enter/" : "") + KeyBindings.helpBar(for: .editor, bindings: KeyBindings.editor)
         buffer.put(help, x: inner.x + 1, y: inner.maxY - 1, role: .muted, maxWidth: inner.width - 2)
     }

@@ -32,7 +32,7 @@ public enum GenerateScreen {
         drawSmokeTest(view, into: &buffer, in: parts.smokeTest)
         drawTotals(state, view, into: &buffer, in: parts.totals)
         Chrome.drawStatus(state, into: &buffer, in: parts.status)
-        Chrome.drawHelpBar(state.showsHelp ? .helpOverlay : .generate, into: &buffer, in: parts.help)
+        Chrome.drawHelpBar(state, into: &buffer, in: parts.help)
     }
 
     static func drawTitle(_ state: AppState, _ view: GenerationView, into buffer: inout CellBuffer, in rect: Rect) {

@@ -33,36 +33,20 @@ func generateAction(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.screen = .setup
         state.status = unsaved ? "the last program was not saved (r in generate discards it, s saves it)" : "back to setup"
     case .saveProgram:
-        guard view.canSave else {
-            state.status = view.savedURL != nil ? "already saved" : view.isBusy ? "wait for the program to finish" : "nothing to save: the program is missing or does not load"
-            return [.render]
-        }
         return [.saveProgram(id: view.id), .render]
     case .discardProgram:
-        guard unsaved else {
-            state.status = "nothing to discard"
-            return [.render]
-        }
         state.status = "discarded; its calls stay in the ledger, marked discarded"
         state.screen = .setup
         return [.discardProgram(id: view.id), .render]
     case .regenerate, .generateMore:
-        guard !view.isBusy else {
-            state.status = "a program is being written; esc cancels it"
-            return [.render]
-        }
         if action == .generateMore {
             // Asks how many, with the last count as the answer ready to take.
-            state.editing = (.batchCount, TextEditor(String(state.batchSize)))
+            state.push(.editor(.batchCount, TextEditor(String(state.batchSize))))
             return [.render]
         }
         let discard: [Effect] = unsaved ? [.discardProgram(id: view.id)] : []
         return discard + startGeneration(&state, remaining: 0, saved: 0)
     case .editProgram:
-        guard unsaved, view.code != nil else {
-            state.status = view.savedURL != nil ? "saved programs are edited from the programs browser" : "no program to edit yet"
-            return [.render]
-        }
         return [.editProgram(id: view.id)]
     case .openPrograms, .label:
         return openScreen(action, &state)
@@ -112,4 +96,24 @@ func continueBatch(_ state: inout AppState, discarding id: Int?) -> [Effect] {
         return discard + [.render]
     }
     return discard + startGeneration(&state, remaining: view.remaining - 1, saved: saved, batch: true)
+}
+
+/// Why a generate-screen key cannot be used now (`AppState.disabledReasons`).
+func generateDisabledReasons(_ view: GenerationView, dataset: SetupOptions.DatasetRow?) -> [Action: String] {
+    var reasons: [Action: String] = [:]
+    let unsaved = view.phase == .finished && view.program != nil && view.savedURL == nil
+    if !view.canSave {
+        reasons[.saveProgram] = view.savedURL != nil ? "saved already" : view.isBusy ? "still writing"
+            : view.code == nil ? "no program" : "does not load"
+    }
+    if !unsaved { reasons[.discardProgram] = "none" }
+    if view.isBusy {
+        reasons[.regenerate] = "busy"
+        reasons[.generateMore] = "busy"
+    }
+    if !unsaved || view.code == nil {
+        reasons[.editProgram] = view.savedURL != nil ? "saved: p, then e" : "none yet"
+    }
+    if let reason = labelingBlocker(dataset) { reasons[.label] = reason }
+    return reasons
 }

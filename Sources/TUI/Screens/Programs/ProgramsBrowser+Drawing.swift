@@ -70,22 +70,18 @@ extension ProgramsBrowser {
         return buffer
     }
 
-    /// Draws the tree pane, the detail pane and (when open) the confirm dialog into `rect`.
+    /// Draws the tree pane and the detail pane into `rect`.
     public func draw(into buffer: inout CellBuffer, in rect: Rect) {
         guard rect.width >= 20, rect.height >= 6 else { return }
         buffer.fill(rect)
         let layout = layout(in: rect)
         drawTree(into: &buffer, layout)
         drawDetail(into: &buffer, layout)
-        if let entry = pendingDelete {
-            Self.deleteDialog(for: entry).draw(into: &buffer, in: rect)
-        }
     }
 
     func drawTree(into buffer: inout CellBuffer, _ layout: Layout) {
-        let focused = pendingDelete == nil
-        buffer.box(layout.treeBox, title: "Programs", style: focused ? Style(.borderFocused, bold: true) : Style(.border))
-        view.draw(into: &buffer, in: layout.tree, isFocused: focused && !isEditingFilter)
+        buffer.box(layout.treeBox, title: "Programs", style: Style(.borderFocused, bold: true))
+        view.draw(into: &buffer, in: layout.tree, isFocused: !isEditingFilter)
         let first = view.firstVisibleRow(height: layout.tree.height)
         if first > 0 { buffer.put("↑", x: layout.treeBox.maxX - 2, y: layout.treeBox.y, role: .border) }
         if first + layout.tree.height < view.rows.count { buffer.put("↓", x: layout.treeBox.maxX - 2, y: layout.treeBox.maxY - 1, role: .border) }

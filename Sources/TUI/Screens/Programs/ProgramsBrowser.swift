@@ -19,8 +19,6 @@ public struct ProgramsBrowser: Sendable {
     public private(set) var view: TreeView<ProgramNodeID>
     public private(set) var filter = TextField()
     public private(set) var isEditingFilter = false
-    /// The program waiting for the user to confirm its deletion.
-    public private(set) var pendingDelete: ProgramEntry?
     public private(set) var tab: DetailTab = .code
     /// The first line of the detail view's content shown.
     public private(set) var detailScroll = 0
@@ -106,19 +104,14 @@ public struct ProgramsBrowser: Sendable {
         return tree.entries[key]
     }
 
-    /// True while the filter is typed or the confirm dialog is open: every key goes to `handle`,
-    /// `q` and `?` included. Otherwise the app handles the global keys (quit, help) itself.
-    public var capturesKeys: Bool { isEditingFilter || pendingDelete != nil }
+    /// True while the filter is typed: every key goes to `handle`, `q` and `?` included. Otherwise
+    /// the app handles the global keys (quit, help) itself.
+    public var capturesKeys: Bool { isEditingFilter }
 
     /// The bottom line's key help for the current mode.
     public var helpBar: String {
-        if pendingDelete != nil { return Self.ownHelp(.confirmDialog) }
-        if isEditingFilter { return Self.ownHelp(.programsFilter) + "  type to filter" }
+        if isEditingFilter { return KeyBindings.helpBar(for: .programsFilter, withGlobal: false) + "  type to filter" }
         return KeyBindings.helpBar(for: .programs)
-    }
-
-    static func ownHelp(_ scope: BindingScope) -> String {
-        KeyBindings.all.filter { $0.scope == scope && $0.showsInBar }.map { "\($0.keyLabel) \($0.shortHelp)" }.joined(separator: "  ")
     }
 
     /// The action of `key` among `scope`'s own bindings (no global fallback).
@@ -131,21 +124,6 @@ public struct ProgramsBrowser: Sendable {
     /// Applies a key. Returns what the app must do, if anything; nil also for keys the browser
     /// does not use (the global ones among them).
     public mutating func handle(_ key: Key) -> ProgramsRequest? {
-        if let entry = pendingDelete {
-            switch Self.deleteDialog(for: entry).answer(for: key) {
-            case .confirmed?:
-                pendingDelete = nil
-                guard let url = entry.url else { return nil }
-                status = "deleting \(entry.key)…"
-                return .delete(url)
-            case .cancelled?:
-                pendingDelete = nil
-                status = "kept \(entry.key)"
-            case nil:
-                break
-            }
-            return nil
-        }
         if isEditingFilter { return handleFilterKey(key) }
         guard let action = Self.ownAction(for: key, in: .programs) else { return nil }
         return perform(action)
@@ -212,16 +190,16 @@ public struct ProgramsBrowser: Sendable {
             status = "\(entry.key) \(enabled ? "enabled" : "disabled") for labeling"
             return .setEnabled(url, enabled)
         case .programsDelete:
-            guard let entry = selectedEntry, entry.url != nil else { return nil }
-            pendingDelete = entry
+            guard let entry = selectedEntry, let url = entry.url else { return nil }
+            return .askToDelete(url, name: entry.key)
         default:
             return nil
         }
         return nil
     }
 
-    static func deleteDialog(for entry: ProgramEntry) -> ConfirmDialog {
-        ConfirmDialog(title: "Delete program?", message: "Delete \(entry.key)? The file is removed from disk; the ledger keeps what it cost.")
+    static func deleteDialog(for name: String) -> ConfirmDialog {
+        ConfirmDialog(title: "Delete program?", message: "Delete \(name)? The file is removed from disk; the ledger keeps what it cost.")
     }
 
     private var selectedURL: URL? { selectedEntry?.url }

@@ -6,6 +6,8 @@ import Foundation
 public enum ProgramsRequest: Sendable, Equatable {
     /// Suspend the screen and run `$EDITOR` on the file, then reload the browser.
     case openInEditor(URL)
+    /// Ask whether to delete the file (a yes/no dialog on the overlay stack; yes sends `delete`).
+    case askToDelete(URL, name: String)
     /// Delete the file: the user has already confirmed it.
     case delete(URL)
     /// Use (true) or skip (false) the program in labeling runs.

@@ -30,7 +30,7 @@ public enum SetupScreen {
         } else {
             Chrome.drawStatus(state, into: &buffer, in: parts[5])
         }
-        Chrome.drawHelpBar(state.showsHelp ? .helpOverlay : .setup, into: &buffer, in: parts[6])
+        Chrome.drawHelpBar(state, into: &buffer, in: parts[6])
     }
 
     static func datasetPane(_ state: AppState) -> ListPane {

@@ -31,17 +31,13 @@ func setupAction(_ action: Action, _ state: inout AppState) -> [Effect] {
             state.status = row.spec.note.map { "\(row.spec.id): \($0)" } ?? row.spec.id
         }
     case .editMission:
-        state.editing = (.mission, TextEditor(state.mission))
+        state.push(.editor(.mission, TextEditor(state.mission)))
     case .editQuery:
-        guard state.mode.usesKnowledge else {
-            state.status = "scriptorium has no knowledge stage, so no query"
-            return [.render]
-        }
-        state.editing = (.query, TextEditor(state.query))
+        state.push(.editor(.query, TextEditor(state.query)))
     case .editKnowledgePath:
         let start = state.knowledgePath.isEmpty ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             : URL(fileURLWithPath: state.knowledgePath).deletingLastPathComponent()
-        state.picker = FilePicker(folder: start)
+        state.push(.picker(FilePicker(folder: start)))
         return [.listFolder(start), .render]
     case .resetTexts:
         state.refreshTexts()
@@ -52,23 +48,11 @@ func setupAction(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.previousScreen = .setup
         return [.openSettings, .render]
     case .fetchDataset:
-        guard let dataset = state.dataset, !dataset.isPresent else {
-            state.status = "\(state.dataset?.name ?? "the dataset") is already on disk"
-            return [.render]
-        }
-        guard state.fetch == nil else {
-            state.status = "a download is already running"
-            return [.render]
-        }
+        guard let dataset = state.dataset else { return [] }
         state.fetch = (dataset.name, "", 0, nil)
         state.status = "fetching \(dataset.name)…"
         return [.fetchDataset(dataset.name), .render]
     case .generate:
-        if let blocker = state.generationBlocker {
-            state.status = blocker
-            state.statusIsError = true
-            return [.render]
-        }
         return startGeneration(&state, remaining: 0, saved: 0)
     default:
         return []
@@ -85,11 +69,7 @@ func openScreen(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.status = "loading the programs…"
         return [.openPrograms, .render]
     }
-    guard let dataset = state.dataset, dataset.isPresent else {
-        state.status = "choose a dataset that is on disk first"
-        state.statusIsError = true
-        return [.render]
-    }
+    guard let dataset = state.dataset else { return [] }
     if state.results?.isRunning == true {
         state.screen = .results
         return [.render]
@@ -97,4 +77,23 @@ func openScreen(_ action: Action, _ state: inout AppState) -> [Effect] {
     state.results = ResultsView(dataset: dataset.name)
     state.screen = .results
     return [.startLabeling(dataset: dataset.name), .render]
+}
+
+/// Why a setup key cannot be used now (`AppState.disabledReasons`).
+func setupDisabledReasons(_ state: AppState) -> [Action: String] {
+    var reasons: [Action: String] = [:]
+    reasons[.generate] = state.generationBlocker
+    if !state.mode.usesKnowledge { reasons[.editQuery] = "scriptorium has no knowledge stage, so no query" }
+    if let reason = labelingBlocker(state.dataset) { reasons[.label] = reason }
+    if state.dataset?.isPresent != false {
+        reasons[.fetchDataset] = "\(state.dataset?.name ?? "the dataset") is on disk already"
+    } else if state.fetch != nil {
+        reasons[.fetchDataset] = "a download is running"
+    }
+    return reasons
+}
+
+/// Why labeling cannot start on `dataset`, or nil when it can.
+func labelingBlocker(_ dataset: SetupOptions.DatasetRow?) -> String? {
+    dataset?.isPresent == true ? nil : "choose a dataset that is on disk first"
 }
