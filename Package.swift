@@ -25,7 +25,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 "CEngineShims",
             ],
-            resources: [.copy("Resources/prompt-templates.json"), .copy("Resources/sandbox_worker.py"), .copy("Resources/local_llm_server.py")]
+            resources: [.copy("Resources/prompt-templates.json"), .copy("Resources/sandbox_worker.py"), .copy("Resources/local_llm_server.py"),
+                        .copy("Resources/bundle_apply.py"), .copy("Resources/bundle_labeling_functions.py")]
         ),
         .systemLibrary(name: "CEngineShims", path: "Sources/CEngineShims"),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),

@@ -4,8 +4,8 @@ import Foundation
 
 struct ProgramsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "programs", abstract: "List saved labeling programs, or save a hand-written one.",
-        subcommands: [List.self, Save.self], defaultSubcommand: List.self)
+        commandName: "programs", abstract: "List saved labeling programs, save a hand-written one, or export them.",
+        subcommands: [List.self, Save.self, Export.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Saved programs with their tokens and cost.")
@@ -60,6 +60,30 @@ struct ProgramsCommand: AsyncParsableCommand {
                 let saved = try ProgramStore(root: paths.lfDir).saveHandwritten(code: code, from: file, dataset: dataset, mode: mode,
                                                                                 codeModel: codeModel, prior: priorID)
                 print(saved.path)
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a dataset's programs into a folder that needs nothing of this tool.",
+            discussion: "The folder holds the program files, labeling_functions.py (plain functions and snorkel LabelingFunctions), apply.py (standard library only: python3 apply.py INPUT OUTPUT [--text-column C]) and a README with each program's provenance, cost and latest test.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Dataset name.") var dataset: String
+        @Flag(help: "Export disabled programs too.") var all = false
+        @Option(help: "The folder to write.") var to: String
+        @Flag(help: "Replace the folder when it exists.") var force = false
+
+        func run() async throws {
+            try await reportingBadInput {
+                let (config, paths) = try common.load()
+                guard let entry = DatasetCatalog(config: config, paths: paths).entry(named: dataset) else {
+                    throw BadInput("--dataset: unknown dataset \"\(dataset)\"")
+                }
+                let bundle = try ProgramBundle.load(dataset: dataset, classes: entry.labels, root: paths.lfDir, all: all)
+                let folder = try bundle.write(to: URL(fileURLWithPath: to), replace: force)
+                print("exported \(bundle.programs.count) program\(bundle.programs.count == 1 ? "" : "s") of \(dataset) to \(folder.path)")
+                print("  python3 \(folder.appendingPathComponent("apply.py").path) INPUT.csv VOTES.csv")
             }
         }
     }
