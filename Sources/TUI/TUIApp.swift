@@ -46,8 +46,12 @@ public enum TUIApp {
         var state = AppState(options: options, width: size.width, height: size.height)
         state.theme = theme
         state.colorPolicy = ColorPolicy(noColorFlag: themeFlags.noColor, environment: environment)
+        let settingsFile = UserSettings.file(appHome: paths.appHome)
+        if let remembered = (try? UserSettings.load(from: settingsFile))?.setup { state.restore(remembered) }
         runner.checkSandbox()
-        loop(state: state, backend: backend, runner: runner)
+        let final = loop(state: state, backend: backend, runner: runner)
+        // Best effort: a settings file that cannot be written must not turn a clean exit into an error.
+        try? UserSettings.rememberSetup(final.rememberedSetup, appHome: paths.appHome)
     }
 
     /// `run` on a thread of its own: the loop blocks while it waits for keys, and must not hold a

@@ -43,6 +43,8 @@ struct EffectInterpreter {
                 return [.generationFailed(id: id, message: "incomplete choices", advice: "choose a dataset and a model")]
             }
             runner?.startGeneration(id: id, choices: choices)
+            // Kept now too, so a crash later still finds the choices on the next launch.
+            if let runner { try? UserSettings.rememberSetup(state.rememberedSetup, appHome: runner.paths.appHome) }
         case .cancelGeneration:
             runner?.cancel(.generation)
         case .saveProgram(let id):

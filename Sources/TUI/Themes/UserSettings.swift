@@ -1,14 +1,18 @@
 import Engine
 import Foundation
 
-/// What the TUI remembers between runs, in `<app home>/settings.json`: for now the picked theme.
+/// What the TUI remembers between runs, in `<app home>/settings.json`: the picked theme and the
+/// setup screen's last choices.
 /// Keys it does not know are ignored, so a newer version's file still loads.
 public struct UserSettings: Codable, Sendable, Equatable {
     /// The theme picked on the settings screen; nil: the default.
     public var theme: String?
+    /// The setup screen as it was left (`RememberedSetup`).
+    public var setup: RememberedSetup?
 
-    public init(theme: String? = nil) {
+    public init(theme: String? = nil, setup: RememberedSetup? = nil) {
         self.theme = theme
+        self.setup = setup
     }
 
     public static func file(appHome: URL) -> URL {
@@ -27,7 +31,7 @@ public struct UserSettings: Codable, Sendable, Equatable {
             return try JSONDecoder().decode(UserSettings.self, from: data)
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw SettingsError(description: "\(file.path): \(key.isEmpty ? "the file" : key): wrong type (\"theme\" is a theme name)")
+            throw SettingsError(description: "\(file.path): \(key.isEmpty ? "the file" : key): wrong type (\"theme\" is a theme name, \"setup\" an object of ids and texts)")
         } catch {
             throw SettingsError(description: "\(file.path): not a JSON object")
         }
