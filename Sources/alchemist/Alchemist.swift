@@ -17,8 +17,8 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Configuration file (default: $ALCHEMIST_CONFIG, else ./config.json).")
     var config: String?
 
-    @Option(name: .customLong("data-dir"), help: "Dataset folder (default: $ALCHEMIST_DATA_DIR, else config.json).")
-    var dataDir: String?
+    @Option(name: .customLong("data-dir"), help: "Dataset folder; repeat for more, searched in order (the first is where datasets are added and fetched; default: $ALCHEMIST_DATA_DIR, else config.json's data_dir and data_dirs).")
+    var dataDir: [String] = []
 
     @Option(name: .customLong("lf-dir"), help: "Labeling-program folder (default: config.json, else under the app home).")
     var lfDir: String?
@@ -30,7 +30,7 @@ struct CommonOptions: ParsableArguments {
     func load() throws -> (AppConfig, AppPaths) {
         var config = try ConfigLoader.load(from: try ConfigLoader.locate(explicit: self.config))
         config.sandbox.allowWithoutOSSandbox = unsafeNoOSSandbox
-        return (config, AppPaths.resolve(config: config, dataDirFlag: dataDir, lfDirFlag: lfDir))
+        return (config, AppPaths.resolve(config: config, dataDirFlags: dataDir, lfDirFlag: lfDir))
     }
 }
 

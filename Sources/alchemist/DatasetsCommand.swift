@@ -4,8 +4,8 @@ import Foundation
 
 struct DatasetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "datasets", abstract: "List datasets or fetch one.",
-        subcommands: [List.self, Fetch.self], defaultSubcommand: List.self)
+        commandName: "datasets", abstract: "List datasets, fetch a named one, or add your own from a file.",
+        subcommands: [List.self, Fetch.self, DatasetsAddCommand.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every dataset with its split sizes, class balance and whether it is present.")

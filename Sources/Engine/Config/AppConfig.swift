@@ -30,6 +30,8 @@ public struct AppConfig: Sendable {
 public struct PathSettings: Sendable {
     /// Folder of datasets; relative paths are relative to the config file's folder.
     public var dataDir: String
+    /// More dataset folders, searched after `dataDir` (a user's own beside the WRENCH copies).
+    public var dataDirs: [String] = []
     public var appHome: String?
     public var lfDir: String?
     public var expLogDir: String?

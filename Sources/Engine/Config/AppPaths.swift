@@ -4,6 +4,9 @@ import Foundation
 public struct AppPaths: Sendable, Equatable {
     /// Datasets are looked up here first.
     public var dataDir: URL
+    /// Further dataset folders, searched after `dataDir` in this order; `datasets add` and
+    /// `datasets fetch` write into `dataDir` only.
+    public var extraDataDirs: [URL] = []
     /// Datasets shipped with the project (the demo), looked up when absent from `dataDir`.
     public var bundledDataDir: URL
     /// Ledger, caches and tool environments.
@@ -26,6 +29,29 @@ public struct AppPaths: Sendable, Equatable {
         return URL(fileURLWithPath: home).appendingPathComponent(".local/share/alchemist")
     }
 
+    /// Every folder datasets are looked up in, first to last (the first holding a name wins).
+    public var dataSearchFolders: [URL] {
+        var folders: [URL] = []
+        for folder in [dataDir] + extraDataDirs + [bundledDataDir] where !folders.contains(folder) { folders.append(folder) }
+        return folders
+    }
+
+    /// Data folders: the `--data-dir` flags (the first is where datasets are written), else
+    /// `ALCHEMIST_DATA_DIR`, else config.json's `data_dir`; then config.json's `data_dirs`, unless
+    /// flags were given. Relative config paths are relative to the config file's folder.
+    public static func resolve(config: AppConfig, dataDirFlags: [String], lfDirFlag: String? = nil,
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> AppPaths {
+        var paths = resolve(config: config, dataDirFlag: dataDirFlags.first, lfDirFlag: lfDirFlag,
+                            environment: environment, currentDirectory: currentDirectory)
+        if dataDirFlags.count > 1 {
+            paths.extraDataDirs = dataDirFlags.dropFirst().map {
+                URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, relativeTo: currentDirectory).standardizedFileURL
+            }
+        }
+        return paths
+    }
+
     /// Data folder: `dataDirFlag`, else `ALCHEMIST_DATA_DIR`, else config.json (relative to its folder).
     public static func resolve(config: AppConfig, dataDirFlag: String? = nil, lfDirFlag: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -43,6 +69,7 @@ public struct AppPaths: Sendable, Equatable {
         let lf = lfDirFlag.map { relative($0, to: currentDirectory) }
             ?? config.paths.lfDir.map { relative($0, to: configDir) } ?? home.appendingPathComponent("programs")
         let log = config.paths.expLogDir.map { relative($0, to: configDir) } ?? home.appendingPathComponent("exp_log")
-        return AppPaths(dataDir: data, bundledDataDir: bundled, appHome: home, lfDir: lf, expLogDir: log)
+        let extra = dataDirFlag == nil ? config.paths.dataDirs.map { relative($0, to: configDir) } : []
+        return AppPaths(dataDir: data, extraDataDirs: extra, bundledDataDir: bundled, appHome: home, lfDir: lf, expLogDir: log)
     }
 }

@@ -33,11 +33,12 @@ public enum ConfigLoader {
         guard version == 1 else { throw root.error("version", "unsupported version \(version) (this build reads version 1)") }
 
         var pathsReader = try root.object("paths")
-        let paths = PathSettings(
+        var paths = PathSettings(
             dataDir: try pathsReader.string("data_dir"),
             appHome: try pathsReader.optionalString("app_home"),
             lfDir: try pathsReader.optionalString("lf_dir"),
             expLogDir: try pathsReader.optionalString("exp_log_dir"))
+        paths.dataDirs = try pathsReader.optionalStringArray("data_dirs") ?? []
         try requireKeys(pathsReader, ["app_home", "lf_dir", "exp_log_dir"])
         try pathsReader.finish()
 

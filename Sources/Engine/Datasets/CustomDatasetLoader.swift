@@ -27,6 +27,7 @@ public struct CustomDatasetManifest: Sendable, Equatable {
                     guard let format = DatasetFormat(rawValue: name) else { throw reader.error("format", "expected wrench, csv or jsonl") }
                     return format
                 })
+            if reader.has("source") { _ = try reader.object("source") }  // provenance, for people and `datasets` listings
             try reader.finish()
             guard manifest.classes.count >= 2 else { throw reader.error("classes", "needs at least two class names") }
             guard Set(manifest.classes).count == manifest.classes.count else { throw reader.error("classes", "class names must be distinct") }
@@ -89,7 +90,7 @@ public enum CustomDatasetLoader {
             guard let text = reader[manifest.textField] else {
                 throw DatasetError(file: file.path, example: id, reason: "has fewer fields than the header")
             }
-            ids.append(String(row - 1))
+            ids.append(header.contains("id") ? reader["id"].flatMap { $0.isEmpty ? nil : $0 } ?? String(row - 1) : String(row - 1))
             texts.append(text)
             labels.append(hasLabels ? try parseLabel(reader[manifest.labelField], manifest: manifest, file: file, example: id) : nil)
         }
@@ -115,7 +116,11 @@ public enum CustomDatasetLoader {
             guard let text = object[manifest.textField] as? String else {
                 throw DatasetError(file: file.path, example: id, reason: "missing string field \"\(manifest.textField)\"")
             }
-            ids.append(String(ids.count))
+            switch object["id"] {
+            case let string as String where !string.isEmpty: ids.append(string)
+            case let number as NSNumber where !JSONReader.isBool(number): ids.append(number.stringValue)
+            default: ids.append(String(ids.count))
+            }
             texts.append(text)
             let raw: String?
             switch object[manifest.labelField] {
@@ -132,6 +137,7 @@ public enum CustomDatasetLoader {
 
     static func parseLabel(_ raw: String?, manifest: CustomDatasetManifest, file: URL, example: String) throws -> Int? {
         guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        if let index = manifest.classes.firstIndex(of: raw) { return index }  // a class named "1" is that class, not id 1
         if let id = Int(raw) {
             guard id >= 0, id < manifest.classes.count else {
                 throw DatasetError(file: file.path, example: example, reason: "label \(id) is outside 0…\(manifest.classes.count - 1)")

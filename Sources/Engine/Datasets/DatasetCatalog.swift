@@ -26,9 +26,7 @@ public struct DatasetCatalog: Sendable {
         self.paths = paths
     }
 
-    var searchFolders: [URL] {
-        paths.dataDir == paths.bundledDataDir ? [paths.dataDir] : [paths.dataDir, paths.bundledDataDir]
-    }
+    var searchFolders: [URL] { paths.dataSearchFolders }
 
     /// The named datasets in config order, then custom ones in name order.
     public func entries() -> [DatasetEntry] {
