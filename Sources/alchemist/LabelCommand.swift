@@ -12,7 +12,7 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(help: "Dataset name (see `alchemist datasets`).")
     var dataset: String
 
-    @Option(help: "Folder (searched recursively) of labeling programs to apply.")
+    @Option(help: "Folder (searched recursively) of labeling programs to apply (default: the dataset's enabled saved programs).")
     var lfs: String?
 
     @Flag(name: .customLong("dataset-weak-labels"), help: "Use the votes of the dataset's own labeling functions (WRENCH weak_labels).")
@@ -30,6 +30,12 @@ struct LabelCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
+    @Option(help: "Also write the run's labels to FILE (.csv, .jsonl, .parquet, or .json for WRENCH); see `alchemist export`.")
+    var export: String?
+
+    @Option(help: "Splits for --export, comma-separated (default: train).")
+    var splits = "train"
+
     @Option(name: .customLong("feature-bits"), help: "The end models' text features hash into 2^N columns.")
     var featureBits = LabelingSettings().featureBits
 
@@ -42,15 +48,22 @@ struct LabelCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingBadInput {
             let (config, paths) = try common.load()
-            guard (lfs != nil) != datasetWeakLabels else { throw BadInput("give either --lfs DIR or --dataset-weak-labels") }
+            guard lfs == nil || !datasetWeakLabels else { throw BadInput("give either --lfs DIR or --dataset-weak-labels, not both") }
+            let exportSplits = try SplitName.list(parsing: splits)
+            let exportFile = try export.map { path -> URL in
+                let url = URL(fileURLWithPath: path)
+                _ = try ExportFormat.of(url)
+                return url
+            }
             let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
             let log = ProgressLine(label: "", enabled: isatty(2) != 0)
             guard let policy = LabelingSettings.UncoveredRows(rawValue: uncovered) else {
                 throw BadInput("--uncovered: expected learned, prior or uniform, found \"\(uncovered)\"")
             }
             var votes = LabelingJob.Votes.datasetWeakLabels
-            if let lfs {
-                votes = .programs(try SkippedPrograms.scan(lfs).programs)
+            if !datasetWeakLabels {
+                votes = .programs(try lfs.map { try SkippedPrograms.scan($0).programs }
+                    ?? ProgramStates.labelingPrograms(dataset: dataset, root: paths.lfDir))
                 InterruptHandler.install()
             }
             var settings = config.sandbox
@@ -67,7 +80,8 @@ struct LabelCommand: AsyncParsableCommand {
             let labeling = LabelingSettings(runs: runs, labelModels: try labelIDs.map(LabelModelID.init(parsing:)),
                                             endModels: try ids(endModels).map(EndModelID.init(parsing:)), featureBits: featureBits,
                                             uncovered: policy, featureCacheFolder: paths.featureCache)
-            let job = LabelingJob(dataset: data, votes: votes, settings: labeling, sandbox: settings, experimentLogFolder: paths.expLogDir)
+            let job = LabelingJob(dataset: data, votes: votes, settings: labeling, sandbox: settings, experimentLogFolder: paths.expLogDir,
+                                  runsFolder: paths.runsFolder)
             try job.validate()
             let programCount = job.programCount
             let outcome = try await job.run { event in
@@ -86,45 +100,29 @@ struct LabelCommand: AsyncParsableCommand {
             let result = outcome.result
             let provenance = outcome.provenance
             let file = outcome.logFile ?? paths.expLogDir
+            var exported: LabeledFileSummary?
+            if let exportFile, let saved = outcome.savedRun {
+                exported = try RunExport.write(try LoadedRun.load(saved.folder), dataset: data, splits: exportSplits, to: exportFile)
+            }
             if json {
-                print(try LabelReport.json(result, logFile: file))
+                print(try LabelReport.json(outcome, logFile: file, export: exported?.file))
             } else {
                 print(ExperimentLog.text(result, mode: provenance.mode, prior: provenance.prior, model: provenance.model, date: Date()))
                 print("log: \(file.path)\nresults: \(ExperimentLog(folder: paths.expLogDir).resultsFile.path)")
+                if let saved = outcome.savedRun { print("run: \(saved.id) (\(saved.folder.path))") }
+                if let exported { print(exported.line) }
             }
         }
     }
 }
 
-/// The JSON object of `alchemist label --json`.
+/// The JSON object of `alchemist label --json`: the run's report, its log, and where it was saved.
 enum LabelReport {
-    static func json(_ result: LabelingRunResult, logFile: URL) throws -> String {
-        func pair(_ value: MeanStd) -> [String: Double] { ["mean": value.mean, "std": value.std] }
-        func split(_ scores: SplitScores) -> [String: Any] { ["accuracy": pair(scores.accuracy), "f1": pair(scores.f1)] }
-        func model(_ scores: ModelScores) -> [String: Any] {
-            var object: [String: Any] = ["test": split(scores.test), "fit_seconds": scores.fitSeconds]
-            if let valid = scores.valid { object["valid"] = split(valid) }
-            object["test_per_class"] = scores.testPerClass.map {
-                ["class": $0.label, "precision": $0.precision, "recall": $0.recall, "f1": $0.f1, "support": $0.support] as [String: Any]
-            }
-            return object
-        }
-        var coverage: [String: Double] = [:]
-        for (name, value) in result.coverage { coverage[name.rawValue] = value }
-        let object: [String: Any] = [
-            "dataset": result.dataset,
-            "programs": result.programs,
-            "runs": result.runs,
-            "coverage": coverage,
-            "label_models": Dictionary(uniqueKeysWithValues: result.labelModels.map { ($0.id.rawValue, model($0.scores)) }),
-            "best_label_model": result.bestLabelModel.rawValue,
-            "selection_metric": result.selectionMetric.rawValue,
-            "training_rows": result.trainingRows,
-            "end_models": Dictionary(uniqueKeysWithValues: result.endModels.map { ($0.id.rawValue, model($0.scores)) }),
-            "cost_usd": NSDecimalNumber(decimal: result.costUSD).doubleValue,
-            "seconds": result.seconds,
-            "log": logFile.path,
-        ]
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    static func json(_ outcome: LabelingOutcome, logFile: URL, export: URL?) throws -> String {
+        var object = outcome.result.reportObject
+        object["log"] = logFile.path
+        if let run = outcome.savedRun { object["run"] = ["id": run.id, "path": run.folder.path] }
+        if let export { object["export"] = export.path }
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
     }
 }

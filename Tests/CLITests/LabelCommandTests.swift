@@ -97,7 +97,7 @@ import TestSupport
         let empty = try TestEnvironment.temporaryFolder("empty")
         defer { try? FileManager.default.removeItem(at: empty) }
         let cases: [([String], String)] = [
-            (["label", "--dataset", "demo"], "either --lfs"),
+            (["label", "--dataset", "demo", "--lf-dir", empty.path], "demo has no enabled programs yet"),
             (["label", "--dataset", "demo", "--lfs", "examples/programs/demo", "--dataset-weak-labels"], "either --lfs"),
             (["label", "--dataset", "demo", "--dataset-weak-labels"], "no weak_labels"),
             (["label", "--dataset", "demo", "--lfs", empty.path], "no .py labeling programs"),

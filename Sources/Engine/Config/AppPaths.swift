@@ -16,6 +16,8 @@ public struct AppPaths: Sendable, Equatable {
 
     /// Where the end models' text features are cached between labeling runs.
     public var featureCache: URL { appHome.appendingPathComponent("caches/features") }
+    /// Saved labeling runs (`RunFolder`), `<app home>/runs/<dataset>/<run id>/`, for both front ends.
+    public var runsFolder: URL { appHome.appendingPathComponent("runs") }
 
     /// `ALCHEMIST_HOME`, else `$XDG_DATA_HOME/alchemist`, else `~/.local/share/alchemist`.
     /// A relative `configured` path is taken relative to `base` (the config file's folder).

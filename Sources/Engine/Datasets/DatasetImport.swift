@@ -75,31 +75,7 @@ public enum DatasetImport {
         try requireValidName(request.name, reserved: reservedNames)
         let table = try TabularFile.read(request.source)
         let file = request.source.path
-        func requireColumn(_ name: String, _ flag: String) throws {
-            guard table.columns.contains(name) else {
-                throw DatasetError(file: file, reason: "no column \"\(name)\" (\(flag)); the columns are \(table.columns.joined(separator: ", "))")
-            }
-        }
-        if let column = request.labelColumn { try requireColumn(column, "--label-column") }
-        if let column = request.idColumn { try requireColumn(column, "--id-column") }
-        let labelColumn = request.labelColumn ?? (table.columns.contains("label") ? "label" : nil)
-        let idColumn = request.idColumn ?? (table.columns.contains("id") ? "id" : nil)
-        let textColumn: String
-        if let column = request.textColumn {
-            try requireColumn(column, "--text-column")
-            textColumn = column
-        } else if table.columns.contains("text") {
-            textColumn = "text"
-        } else {
-            let candidates = table.columns.filter { table.textColumns.contains($0) && $0 != labelColumn && $0 != idColumn }
-            guard candidates.count == 1 else {
-                throw DatasetError(file: file, reason: candidates.isEmpty
-                    ? "no column holds text; name it with --text-column (the columns are \(table.columns.joined(separator: ", ")))"
-                    : "more than one column could be the text (\(candidates.joined(separator: ", "))); name it with --text-column")
-            }
-            textColumn = candidates[0]
-        }
-        guard textColumn != labelColumn else { throw DatasetError(file: file, reason: "the text column and the label column are both \"\(textColumn)\"") }
+        let (textColumn, labelColumn, idColumn) = try chooseColumns(table, text: request.textColumn, label: request.labelColumn, id: request.idColumn)
 
         var warnings: [String] = []
         var kept: [TabularFile.Row] = []
@@ -196,6 +172,40 @@ public enum DatasetImport {
     }
 
     /// A dataset name is a folder name: letters, digits, `-` and `_`, not one of the named ten.
+    /// The one rule for a file's columns: the text column given, else `text`, else the only column
+    /// holding text (ambiguity is an error listing the candidates); the label column given, else
+    /// `label` when there is one; the id column given, else `id` when there is one.
+    public static func chooseColumns(_ table: TabularFile, text: String?, label: String?, id: String?) throws
+        -> (text: String, label: String?, id: String?) {
+        let file = table.file.path
+        func requireColumn(_ name: String, _ flag: String) throws {
+            guard table.columns.contains(name) else {
+                throw DatasetError(file: file, reason: "no column \"\(name)\" (\(flag)); the columns are \(table.columns.joined(separator: ", "))")
+            }
+        }
+        if let column = label { try requireColumn(column, "--label-column") }
+        if let column = id { try requireColumn(column, "--id-column") }
+        let labelColumn = label ?? (table.columns.contains("label") ? "label" : nil)
+        let idColumn = id ?? (table.columns.contains("id") ? "id" : nil)
+        let textColumn: String
+        if let column = text {
+            try requireColumn(column, "--text-column")
+            textColumn = column
+        } else if table.columns.contains("text") {
+            textColumn = "text"
+        } else {
+            let candidates = table.columns.filter { table.textColumns.contains($0) && $0 != labelColumn && $0 != idColumn }
+            guard candidates.count == 1 else {
+                throw DatasetError(file: file, reason: candidates.isEmpty
+                    ? "no column holds text; name it with --text-column (the columns are \(table.columns.joined(separator: ", ")))"
+                    : "more than one column could be the text (\(candidates.joined(separator: ", "))); name it with --text-column")
+            }
+            textColumn = candidates[0]
+        }
+        guard textColumn != labelColumn else { throw DatasetError(file: file, reason: "the text column and the label column are both \"\(textColumn)\"") }
+        return (textColumn, labelColumn, idColumn)
+    }
+
     static func requireValidName(_ name: String, reserved: Set<String>) throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
         guard !name.isEmpty, name.count <= 64, !name.hasPrefix("-"),

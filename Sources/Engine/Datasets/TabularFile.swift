@@ -241,7 +241,7 @@ enum ParquetReader {
         do { try process.run() } catch {
             throw DatasetError(file: file.path, reason: "cannot start python3 to read Parquet (\(error.localizedDescription))")
         }
-        let errorText = ErrorDrain(errors.fileHandleForReading)
+        let errorText = PipeDrain(errors.fileHandleForReading)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let message = String(decoding: errorText.wait(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -249,23 +249,5 @@ enum ParquetReader {
             throw DatasetError(file: file.path, reason: message.isEmpty ? "cannot read it as Parquet" : "cannot read it as Parquet: \(message.split(separator: "\n").last.map(String.init) ?? message)")
         }
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Reads a pipe on a thread of its own, so a chatty child cannot block on a full pipe.
-    final class ErrorDrain: @unchecked Sendable {
-        private var data = Data()
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ handle: FileHandle) {
-            Thread { [self] in
-                data = handle.readDataToEndOfFile()
-                done.signal()
-            }.start()
-        }
-
-        func wait() -> Data {
-            done.wait()
-            return data
-        }
     }
 }

@@ -3,11 +3,11 @@ import Foundation
 /// Softmax regression on sparse features, trained on soft labels by per-example SGD with L2
 /// weight decay (applied to the weights each example touches) and early stopping.
 public struct LogisticRegression: EndModel {
-    public let id = "lr"
+    public var id: String { "lr" }
     public var settings: TrainingSettings
-    private var weights: [Float] = []   // featureCount × classes, row-major by feature
-    private var bias: [Float] = []
-    private var classes = 0
+    var weights: [Float] = []   // featureCount × classes, row-major by feature
+    var bias: [Float] = []
+    var classes = 0
 
     public init(settings: TrainingSettings = TrainingSettings()) {
         self.settings = settings

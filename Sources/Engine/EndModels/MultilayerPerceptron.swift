@@ -3,14 +3,14 @@ import Foundation
 /// One hidden layer of ReLU units on sparse features, softmax output, trained on soft labels by
 /// per-example SGD with early stopping; the first layer only touches the columns a row has.
 public struct MultilayerPerceptron: EndModel {
-    public let id = "mlp"
+    public var id: String { "mlp" }
     public var settings: TrainingSettings
     public let hiddenUnits: Int
-    private var inputWeights: [Float] = []   // featureCount × hidden
-    private var hiddenBias: [Float] = []
-    private var outputWeights: [Float] = []  // hidden × classes
-    private var outputBias: [Float] = []
-    private var classes = 0
+    var inputWeights: [Float] = []   // featureCount × hidden
+    var hiddenBias: [Float] = []
+    var outputWeights: [Float] = []  // hidden × classes
+    var outputBias: [Float] = []
+    var classes = 0
 
     public init(hiddenUnits: Int = 64, settings: TrainingSettings = TrainingSettings()) {
         self.hiddenUnits = hiddenUnits

@@ -18,12 +18,15 @@ public struct LabelingJob: Sendable {
     public var sandbox: SandboxSettings
     /// The exp_log folder; nil records nothing.
     public var experimentLogFolder: URL?
+    /// `<app home>/runs`: where the run is saved (`RunFolder`); nil saves nothing.
+    public var runsFolder: URL?
     /// A chat model and the dataset's prompt template, to estimate labeling the train rows by prompting.
     public var promptingModel: ModelSpec?
     public var promptTemplate: PromptTemplate?
 
     public init(dataset: Dataset, votes: Votes, settings: LabelingSettings = LabelingSettings(), sandbox: SandboxSettings = .defaults,
-                experimentLogFolder: URL? = nil) {
+                experimentLogFolder: URL? = nil, runsFolder: URL? = nil) {
+        self.runsFolder = runsFolder
         self.dataset = dataset
         self.votes = votes
         self.settings = settings
@@ -118,6 +121,12 @@ public struct LabelingJob: Sendable {
             let origin = provenance
             outcome.logFile = try log.record(result, mode: origin.mode, prior: origin.prior, model: origin.model)
             outcome.resultsFile = log.resultsFile
+        }
+        if let runsFolder {
+            var programs: [LabelingProgram]?
+            if case .programs(let list) = votes { programs = list }
+            outcome.savedRun = try RunFolder.save(RunFolder.Contents(dataset: dataset, result: result, matrices: matrices, programs: programs,
+                                                                     settings: plan.settings), runsFolder: runsFolder)
         }
         return outcome
     }

@@ -73,6 +73,8 @@ public struct LabelingOutcome: Sendable {
     /// The run's readable log and the CSV of all runs; nil when the job was not asked to record.
     public var logFile: URL?
     public var resultsFile: URL?
+    /// Where the run was saved; nil when the job was not asked to save it.
+    public var savedRun: SavedRun?
 
     public init(result: LabelingRunResult, analysis: [ProgramAnalysis], totals: MatrixTotals, analysisSplit: SplitName,
                 provenance: LabelingProvenance, programsCost: Decimal, prompting: PromptingCostEstimate? = nil,

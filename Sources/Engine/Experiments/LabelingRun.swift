@@ -36,7 +36,7 @@ public struct LabelingRun: Sendable {
         // Label models. The best is chosen on valid only: without valid labels, the first model and
         // its first run are kept, never a choice made on test.
         var labelResults: [(id: LabelModelID, scores: ModelScores)] = []
-        var best: (id: LabelModelID, score: Double, probabilities: ProbabilityMatrix)?
+        var best: (id: LabelModelID, score: Double, probabilities: ProbabilityMatrix, kept: KeptModel<any LabelModel>)?
         for id in settings.labelModels {
             let outcome = try seededRuns(.labelModel(id), testGold: testGold, validGold: validGold, classCount: k,
                                          selection: selection, progress: progress) { run in
@@ -48,16 +48,20 @@ public struct LabelingRun: Sendable {
                 let fitted = model
                 let predictions = try predict(model, test: testVotes, validation: validation, tieBreak)
                 return RunResult(fitSeconds: fitSeconds, test: predictions.test, valid: predictions.valid,
-                                 keep: { try fitted.predictProbabilities(trainVotes) })
+                                 keep: { (fitted, try fitted.predictProbabilities(trainVotes)) })
             }
             labelResults.append((id, outcome.scores))
-            if best.map({ outcome.validScore > $0.score }) ?? true { best = (id, outcome.validScore, outcome.kept) }
+            if best.map({ outcome.validScore > $0.score }) ?? true {
+                best = (id, outcome.validScore, outcome.kept.1,
+                        KeptModel(model: outcome.kept.0, seed: outcome.keptSeed, test: outcome.keptTest))
+            }
         }
         guard let best else { throw LabelModelError("no label model to run") }
 
         // End models on the soft labels of the covered train rows.
         let covered = (0..<trainVotes.rows).filter { row in trainVotes.row(row).contains { $0 >= 0 } }
         var endResults: [(id: EndModelID, scores: ModelScores)] = []
+        var bestEnd: (id: EndModelID, score: Double, kept: KeptModel<any EndModel>)?
         if !settings.endModels.isEmpty {
             guard !covered.isEmpty else { throw LabelModelError("the programs vote on no train row: nothing for the end models to learn") }
             progress(.step(.features, done: 0, total: 1))
@@ -87,16 +91,22 @@ public struct LabelingRun: Sendable {
                     var model = id.make()
                     let fitStart = ContinuousClock.now
                     try model.fit(trainFeatures, targets: targets, validation: validData, seed: UInt64(run))
+                    let fitted = model
                     return RunResult(fitSeconds: (ContinuousClock.now - fitStart).seconds, test: model.predict(testFeatures),
-                                     valid: validData.map { model.predict($0.features) }, keep: {})
+                                     valid: validData.map { model.predict($0.features) }, keep: { fitted })
                 }
                 endResults.append((id, outcome.scores))
+                if bestEnd.map({ outcome.validScore > $0.score }) ?? true {
+                    bestEnd = (id, outcome.validScore, KeptModel(model: outcome.kept, seed: outcome.keptSeed, test: outcome.keptTest))
+                }
             }
         }
         return LabelingRunResult(
             dataset: dataset.name, programs: trainVotes.columns, programNames: programNames, runs: settings.runs, coverage: coverage,
             labelModels: labelResults, bestLabelModel: best.id, selectionMetric: selection, trainingRows: covered.count,
-            endModels: endResults, costUSD: cost, seconds: (ContinuousClock.now - started).seconds)
+            endModels: endResults, costUSD: cost, seconds: (ContinuousClock.now - started).seconds,
+            fitted: FittedModels(labelModel: best.kept, endModel: bestEnd.map { ($0.id, $0.kept) },
+                                 featureBits: settings.featureBits))
     }
 
     /// What one seeded run of a model produced; `keep` is evaluated only for the run that is kept.
@@ -111,11 +121,11 @@ public struct LabelingRun: Sendable {
     /// what `keep` returns for the run best on valid (the first run when there is no valid split).
     func seededRuns<Kept>(_ step: LabelingStep, testGold: [Int], validGold: [Int]?, classCount k: Int, selection: SelectionMetric,
                           progress: (LabelingProgress) -> Void, run body: (Int) throws -> RunResult<Kept>)
-        throws -> (scores: ModelScores, kept: Kept, validScore: Double) {
+        throws -> (scores: ModelScores, kept: Kept, validScore: Double, keptSeed: Int, keptTest: MetricSummary) {
         func score(_ summary: MetricSummary) -> Double { selection == .f1 ? summary.f1 : summary.accuracy }
         var testSummaries: [MetricSummary] = [], validSummaries: [MetricSummary] = []
         var fitTime = 0.0
-        var kept: (score: Double, value: Kept, perClass: [ClassMetrics])?
+        var kept: (score: Double, value: Kept, seed: Int, test: MetricSummary)?
         let name = step.description
         let total = max(settings.runs, 1)
         for run in 0..<total {
@@ -131,15 +141,15 @@ public struct LabelingRun: Sendable {
                 validSummaries.append(validSummary)
                 runScore = score(validSummary)
             }
-            if kept.map({ runScore > $0.score }) ?? true { kept = (runScore, try result.keep(), testSummary.perClass) }
+            if kept.map({ runScore > $0.score }) ?? true { kept = (runScore, try result.keep(), run, testSummary) }
         }
         progress(.step(step, done: total, total: total))
         guard let kept else { throw LabelModelError("\(name): no run") }
         let valid = validSummaries.isEmpty ? nil : SplitScores(validSummaries)
         let scores = ModelScores(test: SplitScores(testSummaries), valid: valid, fitSeconds: fitTime / Double(total),
-                                 testPerClass: kept.perClass)
+                                 testPerClass: kept.test.perClass)
         let validScore = valid.map { selection == .f1 ? $0.f1.mean : $0.accuracy.mean } ?? 0
-        return (scores, kept.value, validScore)
+        return (scores, kept.value, validScore, kept.seed, kept.test)
     }
 
     /// The model's predictions, with rows that have no vote handled as `uncovered` says.

@@ -68,10 +68,13 @@ public struct LabelingRunResult: Sendable {
     public var endModels: [(id: EndModelID, scores: ModelScores)]
     public var costUSD: Decimal
     public var seconds: Double
+    /// The models a saved run keeps: the best label model's kept run and the best end model's.
+    public var fitted: FittedModels?
 
     public init(dataset: String, programs: Int, programNames: [String], runs: Int, coverage: [SplitName: Double],
                 labelModels: [(id: LabelModelID, scores: ModelScores)], bestLabelModel: LabelModelID, selectionMetric: SelectionMetric,
-                trainingRows: Int, endModels: [(id: EndModelID, scores: ModelScores)], costUSD: Decimal, seconds: Double) {
+                trainingRows: Int, endModels: [(id: EndModelID, scores: ModelScores)], costUSD: Decimal, seconds: Double,
+                fitted: FittedModels? = nil) {
         self.dataset = dataset
         self.programs = programs
         self.programNames = programNames
@@ -84,7 +87,25 @@ public struct LabelingRunResult: Sendable {
         self.endModels = endModels
         self.costUSD = costUSD
         self.seconds = seconds
+        self.fitted = fitted
     }
+}
+
+/// One fitted model of a run: the run (seed) kept, and what that run scored on test.
+public struct KeptModel<Model: Sendable>: Sendable {
+    public var model: Model
+    public var seed: Int
+    public var test: MetricSummary
+}
+
+/// The fitted models of a labeling run, in memory, for `RunFolder` to save.
+public struct FittedModels: Sendable {
+    /// The best label model (its id is `LabelingRunResult.bestLabelModel`), from the run best on valid.
+    public var labelModel: KeptModel<any LabelModel>
+    /// The end model best on valid, from its run best on valid; nil when no end model was trained.
+    public var endModel: (id: EndModelID, kept: KeptModel<any EndModel>)?
+    /// The end models' hashed TF-IDF features have 2^featureBits columns, fitted on the train texts.
+    public var featureBits: Int
 }
 
 /// The valid-split metric the best label model and run are chosen by (`LabelingRun.selectionMetric`).

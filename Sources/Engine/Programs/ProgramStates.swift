@@ -197,6 +197,17 @@ public struct ProgramStates: Sendable, Equatable {
         programs.filter { program in program.path.map(isEnabled) ?? true }
     }
 
+    /// The programs a labeling run of `dataset` uses unless told otherwise: its enabled saved ones.
+    /// - Throws: `ProgramStoreError` saying how to get some when there are none.
+    public static func labelingPrograms(dataset: String, root: URL) throws -> [LabelingProgram] {
+        let folder = root.appendingPathComponent(dataset)
+        let programs = FileManager.default.fileExists(atPath: folder.path) ? try load(root: root).enabledPrograms(under: folder) : []
+        guard !programs.isEmpty else {
+            throw ProgramStoreError(path: folder.path, reason: "\(dataset) has no enabled programs yet: generate some, or enable them in the programs browser")
+        }
+        return programs
+    }
+
     /// The enabled programs under `folder` (a folder inside the root, or the root itself).
     public func enabledPrograms(under folder: URL) throws -> [LabelingProgram] {
         enabled(try ProgramStore.programs(under: folder))

@@ -21,7 +21,7 @@ import Foundation
 /// (validation frequencies, else uniform) when predicting, like every model; validation labels
 /// are otherwise not used.
 public struct DawidSkene: LabelModel {
-    public let id = "ds"
+    public var id: String { "ds" }
 
     /// Whether an abstain is information about the class (see the type's notes). The default,
     /// `.observed`, suits programs that vote one class only (most LLM-written and WRENCH programs):
@@ -36,21 +36,21 @@ public struct DawidSkene: LabelModel {
     public var maxIterations: Int
     public var tolerance: Double
 
-    public private(set) var classCount = 0
-    public private(set) var programCount = 0
+    public internal(set) var classCount = 0
+    public internal(set) var programCount = 0
     /// Class prior estimated by EM.
-    public private(set) var classPrior: [Double] = []
+    public internal(set) var classPrior: [Double] = []
     /// Per program, row-major k×w: `confusion[j][c * w + r]` = P(program j responds r | class c).
     /// With abstains ignored w = k and r is the vote (given that j votes); observed, w = k + 1 and
     /// r is the vote + 1, 0 being an abstain.
-    public private(set) var confusion: [[Double]] = []
+    public internal(set) var confusion: [[Double]] = []
     /// EM iterations run by the last `fit`.
-    public private(set) var iterations = 0
+    public internal(set) var iterations = 0
     /// Probabilities given to all-abstain rows.
-    public private(set) var abstainPrior: [Double] = []
+    public internal(set) var abstainPrior: [Double] = []
     /// Logarithms of `classPrior` and of `confusion` (flat: program, class, response), kept by the M-step.
-    private var logPrior: [Double] = []
-    private var logConfusion: [Double] = []
+    var logPrior: [Double] = []
+    var logConfusion: [Double] = []
 
     public init(smoothing: Double = 1, maxIterations: Int = 100, tolerance: Double = 1e-6, abstains: Abstains = .observed) {
         self.abstains = abstains

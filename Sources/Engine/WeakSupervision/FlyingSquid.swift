@@ -35,7 +35,7 @@ import Foundation
 /// (WRENCH applies a softmax to the q_c instead; the most probable class is the same, and plain
 /// normalisation keeps an all-abstain row exactly at the prior.)
 public struct FlyingSquid: LabelModel {
-    public let id = "fs"
+    public var id: String { "fs" }
     /// Triplets need three programs.
     public static let minimumPrograms = 3
     /// Pairs with fewer co-voting rows are left out of the triplets.
@@ -47,13 +47,13 @@ public struct FlyingSquid: LabelModel {
     /// One-vs-rest: from the per-class accuracies ρ_c = (1 + a_i^c)/2 through the identity
     /// P(correct) = (Σ_c ρ_c − (K − 2)) / 2 (a right vote agrees with the truth in all K one-vs-rest
     /// problems, a wrong vote disagrees in exactly two), clamped to [0, 1].
-    public private(set) var estimatedAccuracies: [Double] = []
+    public internal(set) var estimatedAccuracies: [Double] = []
     /// Accuracy parameters a_i per binary model (one model for two classes, else one per class).
-    public private(set) var accuracyParameters: [[Double]] = []
-    public private(set) var prior: [Double] = []
-    private var programCount = 0
-    private var classCount = 0
-    private var fitted = false
+    public internal(set) var accuracyParameters: [[Double]] = []
+    public internal(set) var prior: [Double] = []
+    var programCount = 0
+    var classCount = 0
+    var fitted = false
 
     public init(minimumCoVotes: Int = 3, maximumAccuracyParameter: Double = 0.99) {
         self.minimumCoVotes = minimumCoVotes

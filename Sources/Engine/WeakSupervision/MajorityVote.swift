@@ -3,11 +3,11 @@
 /// Tied counts give equal probabilities, so the caller's `TieBreakPolicy` decides the class.
 /// Rows where every program abstains get the class prior (validation frequencies, else uniform).
 public struct MajorityVote: LabelModel {
-    public let id = "mv"
-    public private(set) var classCount = 0
-    public private(set) var programCount = 0
+    public var id: String { "mv" }
+    public internal(set) var classCount = 0
+    public internal(set) var programCount = 0
     /// Probabilities given to all-abstain rows.
-    public private(set) var prior: [Double] = []
+    public internal(set) var prior: [Double] = []
 
     public init() {}
 

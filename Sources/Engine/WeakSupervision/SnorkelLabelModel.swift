@@ -40,7 +40,7 @@ import Foundation
 /// [0.01, 0.99] as snorkel does), normalised; abstains contribute nothing, so a row where every
 /// program abstains gets the prior p.
 public struct SnorkelLabelModel: LabelModel {
-    public let id = "snorkel"
+    public var id: String { "snorkel" }
 
     /// Precision assumed for every program at the start (snorkel's `prec_init`).
     public var initialPrecision: Double
@@ -51,14 +51,14 @@ public struct SnorkelLabelModel: LabelModel {
     public var regularization: Double
 
     /// Fitted state.
-    public private(set) var programCount = 0
-    public private(set) var classCount = 0
+    public internal(set) var programCount = 0
+    public internal(set) var classCount = 0
     /// Class balance p used by the fit and the predictions.
-    public private(set) var classBalance: [Double] = []
+    public internal(set) var classBalance: [Double] = []
     /// μ, row-major (m·k rows, k columns): μ[(program·k + vote)·k + y] = P(vote | Y = y).
-    public private(set) var conditionals: [Double] = []
+    public internal(set) var conditionals: [Double] = []
     /// Optimiser steps taken by the last fit.
-    public private(set) var stepsTaken = 0
+    public internal(set) var stepsTaken = 0
 
     public init(initialPrecision: Double = 0.7, maxSteps: Int = 1000, learningRate: Double = 0.01, regularization: Double = 0.01) {
         self.initialPrecision = initialPrecision

@@ -13,17 +13,17 @@ import Foundation
 /// Probabilities are the softmax of the weighted class scores (the posterior of that model under a
 /// uniform prior). Rows where every program abstains get the class prior, as with majority vote.
 public struct WeightedMajorityVote: LabelModel {
-    public let id = "wmv"
+    public var id: String { "wmv" }
     /// Upper bound of a weight; 5 is the log-odds of a binary accuracy of about 0.993.
     public static let maxWeight = 5.0
 
-    public private(set) var classCount = 0
+    public internal(set) var classCount = 0
     /// Estimated accuracy of each program (smoothed, so strictly between 0 and 1).
-    public private(set) var estimatedAccuracies: [Double] = []
+    public internal(set) var estimatedAccuracies: [Double] = []
     /// Weight of each program's vote.
-    public private(set) var weights: [Double] = []
+    public internal(set) var weights: [Double] = []
     /// Probabilities given to all-abstain rows.
-    public private(set) var prior: [Double] = []
+    public internal(set) var prior: [Double] = []
 
     public init() {}
 

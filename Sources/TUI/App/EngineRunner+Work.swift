@@ -52,13 +52,9 @@ extension EngineRunner {
         launch(.labeling) { [self] in
             do {
                 let data = try DatasetCatalog(config: config, paths: paths).load(name)
-                let folder = paths.lfDir.appendingPathComponent(name)
-                let programs = FileManager.default.fileExists(atPath: folder.path)
-                    ? try ProgramStates.load(root: paths.lfDir).enabledPrograms(under: folder) : []
-                guard !programs.isEmpty else {
-                    throw TUIError(description: "\(name) has no enabled programs yet: generate some (enter in setup) or enable them in the browser (p)")
-                }
-                var job = LabelingJob(dataset: data, votes: .programs(programs), sandbox: config.sandbox, experimentLogFolder: paths.expLogDir)
+                let programs = try ProgramStates.labelingPrograms(dataset: name, root: paths.lfDir)
+                var job = LabelingJob(dataset: data, votes: .programs(programs), sandbox: config.sandbox, experimentLogFolder: paths.expLogDir,
+                                      runsFolder: paths.runsFolder)
                 job.settings.featureCacheFolder = paths.featureCache
                 // Compare with prompting the chosen code model, or the paper's annotator when it is free.
                 let priced = codeModel.flatMap { $0.outputPerMTok > 0 ? $0 : nil }
