@@ -144,4 +144,20 @@ import TestSupport
         #expect(Set(queue.rows.map(\.id)) == Set(HandLabelQueue.candidates(in: dataset, excluding: labels).map(\.id)))
         #expect(HandLabelQueue.random(in: dataset, excluding: labels, seed: 14).rows != queue.rows)
     }
+
+    /// The uncovered source: the enabled programs run in the sandbox on the unlabeled train rows not
+    /// hand-labeled yet; the rows on which every one abstains stay, in file order.
+    @Test func uncoveredRowsAreThoseNoProgramVotesOn() async throws {
+        let texts = ["buy now", "hello there", "free money", "see you", "buy free", "lunch?"]
+        let train = DatasetSplit(name: .train, ids: (0..<6).map { "r\($0)" }, texts: texts, labels: [nil, nil, nil, nil, nil, 0])
+        let dataset = Dataset(name: "d", labelNames: ["ham", "spam"], location: URL(fileURLWithPath: "/tmp"), format: .jsonl, splits: [.train: train])
+        let programs = [LabelingProgram(name: "buy", code: "def label_function(text):\n    return 1 if 'buy' in text else -1\n"),
+                        LabelingProgram(name: "free", code: "def label_function(text):\n    return 1 if 'free' in text else -1\n")]
+        let labels = HandLabels(file: URL(fileURLWithPath: "/tmp/x")).adding(id: "r3", label: "ham", from: .train)
+        let queue = try await HandLabelQueue.uncovered(in: dataset, excluding: labels, programs: programs, settings: .defaults)
+        #expect(queue.source == .uncovered && queue.rows.map(\.id) == ["r1"])
+        await #expect(throws: NoEnabledPrograms.self) {
+            try await HandLabelQueue.uncovered(in: dataset, excluding: labels, programs: [], settings: .defaults)
+        }
+    }
 }
