@@ -74,6 +74,7 @@ enum HandLabelFixtures {
         guard case .saveHandLabels(let undone)? = effects.first else { Issue.record("no save: \(effects)"); return }
         #expect(undone.labels.map(\.id) == ["m0", "m1"])
         #expect(state.handLabel?.current?.id == "m2")
+        #expect(state.status == "undone: m2 is unlabeled again")
         #expect(state.handLabel?.progressText == "2 labeled · 0 skipped · 6 left")
         // A key past the classes does nothing; 4 is not a class of three.
         #expect(update(&state, .key(.char("4"))) == [.render])
@@ -115,6 +116,12 @@ enum HandLabelFixtures {
         let interpreter = EffectInterpreter(terminal: TestBackend(width: 80, height: 24), runner: nil)
         for key in ["1", "2", "s", "3"] {
             if case .save(let labels)? = view.handle(.char(Character(key))) {
+                #expect(interpreter.perform(.saveHandLabels(labels), state: try Fixtures.state()).isEmpty)
+            }
+            if key == "3", case .saveUndone(let labels)? = view.handle(.char("u")) {
+                #expect(interpreter.perform(.saveHandLabels(labels), state: try Fixtures.state()).isEmpty)
+            }
+            if key == "3", case .save(let labels)? = view.handle(.char("3")) {
                 #expect(interpreter.perform(.saveHandLabels(labels), state: try Fixtures.state()).isEmpty)
             }
         }

@@ -17,7 +17,11 @@ func handLabelKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     route(key, to: \.handLabel, &state) { request, state in
         switch request {
         case .save(let labels):
-            state.status = labels.labels.last.map { "saved: \($0.id) is \($0.label) (\($0.split.rawValue))" } ?? "undone"
+            state.status = labels.labels.last.map { "saved: \($0.id) is \($0.label) (\($0.split.rawValue))" } ?? ""
+            state.statusIsError = false
+            return [.saveHandLabels(labels), .render]
+        case .saveUndone(let labels):
+            state.status = "undone: \(state.handLabel?.current?.id ?? "the row") is unlabeled again"
             state.statusIsError = false
             return [.saveHandLabels(labels), .render]
         case .switchSource(let source):

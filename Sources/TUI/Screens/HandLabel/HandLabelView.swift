@@ -3,8 +3,9 @@ import Foundation
 
 /// What the hand-labeling screen asks the app to do.
 public enum HandLabelRequest: Sendable, Equatable {
-    /// Write these labels (the whole file) now.
+    /// Write these labels (the whole file) now: after an answer, or after undoing one.
     case save(HandLabels)
+    case saveUndone(HandLabels)
     /// Build the queue of the other source.
     case switchSource(HandLabelQueue.Source)
     case close
@@ -76,7 +77,7 @@ public struct HandLabelView: Sendable {
             case .answered(let row):
                 queue.rows.insert(row, at: 0)
                 labels = labels.removingLast()
-                return .save(labels)
+                return .saveUndone(labels)
             }
         case .switchSource:
             guard loadingSource == nil else { return nil }
