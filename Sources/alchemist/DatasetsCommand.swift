@@ -35,6 +35,9 @@ struct DatasetsCommand: AsyncParsableCommand {
                             row["splits"] = sizes
                             row["folder"] = dataset.location.path
                             text += parts.joined(separator: " · ")
+                            // What loading skipped (hand labels of unknown rows or classes, malformed lines).
+                            if !dataset.warnings.isEmpty { row["warnings"] = dataset.warnings }
+                            for warning in dataset.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
                         } catch {
                             row["error"] = "\(error)"
                             text += "present but unreadable: \(error)"

@@ -54,6 +54,8 @@ public struct Dataset: Sendable {
     public var location: URL
     public var format: DatasetFormat
     public var splits: [SplitName: DatasetSplit]
+    /// What loading skipped without failing (malformed hand-label lines, labels of unknown rows).
+    public var warnings: [String] = []
 
     public var classCount: Int { labelNames.count }
 

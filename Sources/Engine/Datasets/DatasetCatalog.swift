@@ -63,8 +63,15 @@ public struct DatasetCatalog: Sendable {
         return nil
     }
 
-    /// Loads a dataset by name, with an error that says where it looked and how to get it.
+    /// Loads a dataset by name with its hand labels applied (`HandLabels.applied(to:)`), with an
+    /// error that says where it looked and how to get it.
     public func load(_ name: String) throws -> Dataset {
+        let dataset = try loadFiles(name)
+        return try HandLabels.load(folder: dataset.location).applied(to: dataset)
+    }
+
+    /// Loads a dataset by name as its split files have it, without its hand labels.
+    public func loadFiles(_ name: String) throws -> Dataset {
         guard let entry = entry(named: name) else {
             let known = entries().map(\.name).joined(separator: ", ")
             throw DatasetError(file: paths.dataDir.path, reason: "unknown dataset \"\(name)\" (known: \(known))")

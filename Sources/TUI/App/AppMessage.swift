@@ -38,6 +38,9 @@ public enum AppMessage: Sendable {
     case folderListed(URL, [FilePicker.Entry]?, error: String?)
     /// A download ended: the setup options read again (the dataset now present), or why it failed.
     case fetchFinished(dataset: String, options: SetupOptions?, error: String?)
+    /// Hand labeling: a dataset's rows to label (or the other source's, for the open screen), or why not.
+    case handLabelLoaded(HandLabelView)
+    case handLabelFailed(String)
 }
 
 /// What the loop must do after an update. Work on a generation names it by id; the runner keeps
@@ -69,4 +72,8 @@ public enum Effect: Sendable, Equatable {
     case listFolder(URL)
     /// Show `theme` now; remember it in settings.json when asked.
     case applyTheme(Theme, remember: Bool)
+    /// Hand labeling: build the queue of `source`; write the labels; the screen was left.
+    case loadHandLabeling(dataset: String, source: HandLabelQueue.Source)
+    case saveHandLabels(HandLabels)
+    case closeHandLabeling
 }

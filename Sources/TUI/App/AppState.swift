@@ -21,7 +21,7 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
 
 /// The screens of the app.
 public enum Screen: String, Sendable, Hashable {
-    case setup, generate, programs, results, settings
+    case setup, generate, programs, results, settings, handLabel
 }
 
 /// Which text of the setup screen the editor overlay is changing.
@@ -80,6 +80,8 @@ public struct AppState: Sendable {
     public var previousScreen: Screen = .setup
     /// The settings screen, once opened.
     public var settings: SettingsView?
+    /// The hand-labeling screen, once opened.
+    public var handLabel: HandLabelView?
     /// The theme in use and why colours may be off (--no-color, NO_COLOR).
     public var theme: Theme = .builtIn
     public var colorPolicy = ColorPolicy()

@@ -75,6 +75,12 @@ struct EffectInterpreter {
             }
         case .listFolder(let folder):
             return [EngineRunner.listing(of: folder)]
+        case .loadHandLabeling(let dataset, let source):
+            runner?.loadHandLabeling(dataset: dataset, source: source)
+        case .saveHandLabels(let labels):
+            return EngineRunner.save(labels)
+        case .closeHandLabeling:
+            runner?.forgetSession()
         }
         return []
     }

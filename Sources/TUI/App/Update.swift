@@ -45,6 +45,7 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
         case .programs: return programsKey(key, &state)
         case .results: return resultsKey(key, &state)
         case .settings: return settingsKey(key, &state)
+        case .handLabel: return handLabelKey(key, &state)
         }
     default:
         return engineMessage(message, &state)
@@ -184,7 +185,7 @@ func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effe
             return [.render]
         }
     default:
-        return []
+        return handLabelMessage(message, &state)
     }
     state.statusIsError = false
     return [.render]

@@ -16,6 +16,7 @@ public enum AppView {
             if let view = state.results { ResultsScreen.draw(view, into: &buffer, in: area, tick: state.tick) }
         case .settings:
             state.settings?.draw(into: &buffer, in: area)
+        case .handLabel: HandLabelScreen.draw(state, into: &buffer, in: area)
         }
         for overlay in state.overlays {
             switch overlay {
@@ -45,6 +46,7 @@ extension AppState {
         case .programs: return .programs
         case .results: return .results
         case .settings: return .settings
+        case .handLabel: return .handLabel
         }
     }
 
@@ -54,6 +56,7 @@ extension AppState {
         switch screen {
         case .setup: return setupDisabledReasons(self)
         case .generate: return generation.map { generateDisabledReasons($0, dataset: dataset) } ?? [:]
+        case .handLabel: return handLabel.map(handLabelDisabledReasons) ?? [:]
         case .programs, .results, .settings: return [:]
         }
     }

@@ -54,6 +54,8 @@ func setupAction(_ action: Action, _ state: inout AppState) -> [Effect] {
         return [.fetchDataset(dataset.name), .render]
     case .generate:
         return startGeneration(&state, remaining: 0, saved: 0)
+    case .openHandLabel:
+        return openHandLabeling(&state)
     default:
         return []
     }
@@ -84,7 +86,7 @@ func setupDisabledReasons(_ state: AppState) -> [Action: String] {
     var reasons: [Action: String] = [:]
     reasons[.generate] = state.generationBlocker
     if !state.mode.usesKnowledge { reasons[.editQuery] = "scriptorium has no knowledge stage, so no query" }
-    if let reason = labelingBlocker(state.dataset) { reasons[.label] = reason }
+    if let reason = labelingBlocker(state.dataset) { reasons[.label] = reason; reasons[.openHandLabel] = reason }
     if state.dataset?.isPresent != false {
         reasons[.fetchDataset] = "\(state.dataset?.name ?? "the dataset") is on disk already"
     } else if state.fetch != nil {
