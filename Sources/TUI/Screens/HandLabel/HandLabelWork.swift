@@ -15,9 +15,7 @@ extension EngineRunner {
                 case .random:
                     queue = HandLabelQueue.random(in: data, excluding: labels)
                 case .uncovered:
-                    let folder = paths.lfDir.appendingPathComponent(name)
-                    let programs = FileManager.default.fileExists(atPath: folder.path)
-                        ? try ProgramStates.load(root: paths.lfDir).enabledPrograms(under: folder) : []
+                    let programs = try ProgramStates.labelingPrograms(dataset: name, root: paths.lfDir)
                     queue = try await HandLabelQueue.uncovered(in: data, excluding: labels, programs: programs, settings: config.sandbox)
                 }
                 post(.handLabelLoaded(HandLabelView(dataset: data, labels: labels, queue: queue)))
