@@ -46,9 +46,9 @@ import TestSupport
         try log.record(Self.result(dataset: "demo", accuracy: 0.8, cost: "0"), mode: "m", prior: nil, model: "x")
         let good = try String(contentsOf: log.resultsFile, encoding: .utf8)
         let cases = [
-            ("too,few,fields\n", "3 fields where the header has 17"),
-            ("2024-01-01T00:00:00Z,demo,m,,x,four,3,0.5,mv,0.8,0.7,,,,,0,1.0\n", "programs: \"four\" is not a whole number"),
-            ("2024-01-01T00:00:00Z,demo,m,,x,4,3,0.5,mv,high,0.7,,,,,0,1.0\n", "label_model_test_accuracy: \"high\" is not a number"),
+            ("too,few,fields\n", "3 fields where the header has 18"),
+            ("2024-01-01T00:00:00Z,demo,m,,x,four,3,0.5,mv,0.8,0.7,,,,,0,1.0,\n", "programs: \"four\" is not a whole number"),
+            ("2024-01-01T00:00:00Z,demo,m,,x,4,3,0.5,mv,high,0.7,,,,,0,1.0,\n", "label_model_test_accuracy: \"high\" is not a number"),
             ("2024-01-01T00:00:00Z,\"demo,m,,x,4,3,0.5,mv,0.8,0.7,,,,,0,1.0\n", "never closed"),
         ]
         for (line, reason) in cases {
@@ -61,5 +61,27 @@ import TestSupport
         try Data("date,dataset\n".utf8).write(to: log.resultsFile)
         let header = #expect(throws: PastResultsError.self) { try PastResults.read(log.resultsFile) }
         #expect(header?.description.contains(":1: the header has no \"mode\" column") == true)
+    }
+
+    @Test func aFileFromBeforeSavedRunsGainsTheRunIDColumnAndRowsFindTheirRun() throws {
+        let folder = try TestEnvironment.temporaryFolder("past-old")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = ExperimentLog(folder: folder)
+        let oldHeader = ExperimentLog.csvHeader.replacingOccurrences(of: ",run_id", with: "")
+        try Data((oldHeader + "\n2024-01-01T00:00:00Z,demo,m,,x,4,3,0.5,mv,0.8,0.7,,,,,0,1.0\n").utf8).write(to: log.resultsFile)
+        #expect(try PastResults.read(log.resultsFile).count == 1)  // read as it is
+        let runs = folder.appendingPathComponent("runs")
+        let run = runs.appendingPathComponent("demo/20250101T000000-12345678")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: run.appendingPathComponent(RunFolder.manifestFile))
+        try log.record(Self.result(dataset: "demo", accuracy: 0.9, cost: "0"), mode: "m", prior: nil, model: "x",
+                       runID: "20250101T000000-12345678")
+        let lines = try String(contentsOf: log.resultsFile, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == Substring(ExperimentLog.csvHeader))
+        #expect(lines.count == 3 && lines[1].hasSuffix("0,1.0,") && lines[2].hasSuffix(",20250101T000000-12345678"))
+        let rows = try PastResults.read(log.resultsFile, runsFolder: runs)
+        #expect(rows.first?.runID == "20250101T000000-12345678" && rows.first?.runFolder?.path == run.path)
+        #expect(rows.last?.runID == nil && rows.last?.runFolder == nil)
+        #expect(rows.first?.logFile == log.logFile(dataset: "demo", mode: "m", prior: nil, model: "x"))
     }
 }

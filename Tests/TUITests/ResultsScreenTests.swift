@@ -62,7 +62,7 @@ enum ResultsFixtures {
     }
 
     static func pastRows() -> [PastResult] {
-        [
+        var rows = [
             PastResult(dateText: "2025-03-02T10:15:00Z", date: nil, dataset: "demo", mode: "alchemist", prior: "keywords", codeModel: "gpt-4o-mini",
                        programs: 5, runs: 5, trainCoverage: 0.84, bestLabelModel: "snorkel", labelModelTestAccuracy: 0.874,
                        labelModelTestF1: 0.851, lrTestAccuracy: 0.903, lrTestF1: 0.889, mlpTestAccuracy: 0.897, mlpTestF1: 0.88,
@@ -72,6 +72,11 @@ enum ResultsFixtures {
                        labelModelTestF1: 0.83, lrTestAccuracy: 0.9, lrTestF1: 0.9, mlpTestAccuracy: nil, mlpTestF1: nil,
                        costUSD: 0, seconds: 3.2, line: 2),
         ]
+        rows[0].logFile = URL(fileURLWithPath: "/data/exp_log/demo/alchemist_keywords_gpt-4o-mini.txt")
+        rows[0].runID = "20250302T101500-0a1b2c3d"
+        rows[0].runFolder = URL(fileURLWithPath: "/data/runs/demo/20250302T101500-0a1b2c3d")
+        rows[1].logFile = URL(fileURLWithPath: "/data/exp_log/youtube/wrench_human.txt")
+        return rows
     }
 }
 
@@ -241,16 +246,20 @@ enum ResultsFixtures {
 
     @Test func pastResultsAreLoadedOnDemandAndBrowsable() throws {
         var view = try ResultsFixtures.finished()
-        view.experimentLogFolder = URL(fileURLWithPath: "/data/exp_log")
         #expect(view.handle(.char("o")) == .openLog(ResultsFixtures.logFile))
+        #expect(view.handle(.char("x")) == nil)  // this run was not saved
+        #expect(resultsDisabledReasons(view)[.exportRun] == "no finished run to export")
         #expect(view.handle(.char("p")) == .loadPastResults)
         #expect(view.tab == .past)
         #expect(ResultsScreen.render(view, width: 80, height: 24).text.contains("loading…"))
         view.showPastResults(ResultsFixtures.pastRows())
+        #expect(view.handle(.char("x")) == .export(run: URL(fileURLWithPath: "/data/runs/demo/20250302T101500-0a1b2c3d")))
         _ = view.handle(.down)
         _ = view.handle(.down)
         #expect(view.pastSelection == 1)
         #expect(view.handle(.char("o")) == .openLog(URL(fileURLWithPath: "/data/exp_log/youtube/wrench_human.txt")))
+        #expect(view.handle(.char("x")) == nil)
+        #expect(resultsDisabledReasons(view)[.exportRun]?.contains("no saved run") == true)
         #expect(view.handle(.escape) == nil)  // back to the run, not off the screen
         #expect(view.tab == .run)
         #expect(view.handle(.char("p")) == nil)  // already loaded
@@ -339,5 +348,30 @@ enum ResultsFixtures {
         view.showPastResults(ResultsFixtures.pastRows())
         _ = view.handle(.char("j"))
         try Snapshot.check(ResultsScreen.render(view, width: 80, height: 24), named: "results-past-80x24")
+    }
+}
+
+/// `x` on the results screen asks for a path (proposed under the run folder) and exports there.
+@Suite struct ResultsExportTests {
+    @Test func xAsksForAPathUnderTheRunFolderAndEnterExports() throws {
+        var state = try Fixtures.state()
+        var view = ResultsView(dataset: "demo", running: false)
+        view.showPastResults(ResultsFixtures.pastRows())
+        state.results = view
+        state.screen = .results
+        let run = URL(fileURLWithPath: "/data/runs/demo/20250302T101500-0a1b2c3d")
+        _ = update(&state, .key(.char("x")))
+        let editing = try #require(state.editing)
+        #expect(editing.target == .exportPath)
+        #expect(editing.editor.text == run.appendingPathComponent("export/train.csv").path)
+        #expect(AppView.render(state).text.contains("Export the train"), "\(AppView.render(state).text)")
+        for _ in 0..<"train.csv".count { _ = update(&state, .key(.backspace)) }
+        for character in "labels.parquet" { _ = update(&state, .key(.char(character))) }
+        let effects = update(&state, .key(.enter))
+        #expect(effects.contains(.exportRun(run: run, to: run.appendingPathComponent("export/labels.parquet"))), "\(effects)")
+        #expect(state.topOverlay == nil)
+        #expect(state.status.contains("exporting to"))
+        _ = update(&state, .status("wrote 400 rows to /data/runs/demo/x/export/labels.parquet (…)"))
+        #expect(AppView.render(state).text.contains("wrote 400 rows"))
     }
 }

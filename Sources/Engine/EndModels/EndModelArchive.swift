@@ -95,7 +95,7 @@ extension HashedTFIDF {
 
     public init(archive: ParameterArchive) throws {
         let bits = try archive.integer("featureBits")
-        guard LabelingSettings.featureBitsRange.contains(bits) else {
+        guard Self.bitsRange.contains(bits) else {
             throw ParameterArchiveError(file: archive.kind, reason: "feature bits \(bits) out of range")
         }
         self.init(bits: bits, inverseDocumentFrequency: try archive.floatArray("idf", count: 1 << bits))

@@ -15,6 +15,9 @@ public struct HashedTFIDF: FeatureSource {
     public let featureCount: Int
     private var idf: [Float]
 
+    /// The column counts offered: 2^8 to 2^24.
+    public static let bitsRange = 8...24
+
     /// - Parameter bits: the number of columns is 2^bits (default 2^18).
     public init(bits: Int = 18) {
         featureCount = 1 << bits

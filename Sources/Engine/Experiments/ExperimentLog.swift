@@ -16,17 +16,19 @@ public struct ExperimentLog: Sendable {
 
     /// Writes the log and appends the CSV row; returns the log file.
     @discardableResult
-    public func record(_ result: LabelingRunResult, mode: String, prior: String?, model: String, date: Date = Date()) throws -> URL {
+    public func record(_ result: LabelingRunResult, mode: String, prior: String?, model: String, date: Date = Date(),
+                       runID: String? = nil) throws -> URL {
         let file = logFile(dataset: result.dataset, mode: mode, prior: prior, model: model)
-        try AtomicFile.write(Data(Self.text(result, mode: mode, prior: prior, model: model, date: date).utf8), to: file)
-        try appendRow(result, mode: mode, prior: prior, model: model, date: date)
+        try AtomicFile.write(Data(Self.text(result, mode: mode, prior: prior, model: model, date: date, runID: runID).utf8), to: file)
+        try appendRow(result, mode: mode, prior: prior, model: model, date: date, runID: runID)
         return file
     }
 
-    public static let csvHeader = "date,dataset,mode,prior,code_model,programs,runs,coverage_train,best_label_model,label_model_test_accuracy,label_model_test_f1,lr_test_accuracy,lr_test_f1,mlp_test_accuracy,mlp_test_f1,cost_usd,seconds"
+    public static let csvHeader = "date,dataset,mode,prior,code_model,programs,runs,coverage_train,best_label_model,label_model_test_accuracy,label_model_test_f1,lr_test_accuracy,lr_test_f1,mlp_test_accuracy,mlp_test_f1,cost_usd,seconds,run_id"
 
-    func appendRow(_ result: LabelingRunResult, mode: String, prior: String?, model: String, date: Date) throws {
+    func appendRow(_ result: LabelingRunResult, mode: String, prior: String?, model: String, date: Date, runID: String? = nil) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try addRunIDColumnIfMissing()
         let best = result.labelModels.first { $0.id == result.bestLabelModel }?.scores.test
         func end(_ id: EndModelID) -> SplitScores? { result.endModels.first { $0.id == id }?.scores.test }
         func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
@@ -35,7 +37,7 @@ public struct ExperimentLog: Sendable {
             ISO8601DateFormatter().string(from: date), result.dataset, mode, prior ?? "", model, String(result.programs), String(result.runs),
             number(result.coverage[.train]), result.bestLabelModel.rawValue, number(best?.accuracy.mean), number(best?.f1.mean),
             number(end(.lr)?.accuracy.mean), number(end(.lr)?.f1.mean), number(end(.mlp)?.accuracy.mean), number(end(.mlp)?.f1.mean),
-            "\(result.costUSD)", String(format: "%.2f", result.seconds),
+            "\(result.costUSD)", String(format: "%.2f", result.seconds), runID ?? "",
         ].map(quoted)
         let isNew = !FileManager.default.fileExists(atPath: resultsFile.path)
         let line = (isNew ? Self.csvHeader + "\n" : "") + fields.joined(separator: ",") + "\n"
@@ -47,10 +49,22 @@ public struct ExperimentLog: Sendable {
         guard write(descriptor, bytes, bytes.count) == bytes.count else { throw LabelModelError("\(resultsFile.path): write failed") }
     }
 
+    /// A results.csv written before runs were saved gets the `run_id` column (empty for its rows),
+    /// rewritten whole through a temporary file, so old and new rows share one header.
+    func addRunIDColumnIfMissing() throws {
+        guard let text = try? String(contentsOf: resultsFile, encoding: .utf8), let header = text.split(separator: "\n").first,
+              !header.split(separator: ",").contains("run_id") else { return }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { line -> String in
+            let body = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            return body + (body == String(header) ? ",run_id" : ",")
+        }
+        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: resultsFile)
+    }
+
     /// The readable results table.
-    public static func text(_ result: LabelingRunResult, mode: String, prior: String?, model: String, date: Date) -> String {
+    public static func text(_ result: LabelingRunResult, mode: String, prior: String?, model: String, date: Date, runID: String? = nil) -> String {
         func pair(_ value: MeanStd) -> String { String(format: "%.4f ± %.4f", value.mean, value.std) }
-        var out = "Alchemist labeling run — \(ISO8601DateFormatter().string(from: date))\n"
+        var out = "Alchemist labeling run — \(ISO8601DateFormatter().string(from: date))\(runID.map { "   run \($0)" } ?? "")\n"
         out += "dataset: \(result.dataset)   mode: \(mode)\(prior.map { "   prior: \($0)" } ?? "")   code model: \(model)\n"
         out += "programs: \(result.programs)   runs: \(result.runs)   cost of the programs: $\(result.costUSD)\n"
         let coverage = SplitName.allCases.compactMap { split in result.coverage[split].map { "\(split.rawValue) \(String(format: "%.1f%%", $0 * 100))" } }

@@ -37,7 +37,7 @@ public struct LabelingSettings: Sendable, Equatable {
     }
 
     /// The hashed feature columns an end model may ask for: 2^8 to 2^24.
-    public static let featureBitsRange = 8...24
+    public static let featureBitsRange = HashedTFIDF.bitsRange
 
     /// Refuses fewer than one run, no label model, a model named twice, and feature bits out of range.
     public func validate() throws {

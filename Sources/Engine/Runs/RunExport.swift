@@ -16,6 +16,11 @@ public struct LabeledFileSummary: Sendable, Equatable {
 /// set the user takes away), streaming a few thousand rows at a time.
 public enum RunExport {
     public static let defaultSplits: [SplitName] = [.train]
+
+    /// Where a front end proposes to write a run's export: `<run folder>/export/train.csv`.
+    public static func defaultFile(run folder: URL) -> URL {
+        folder.appendingPathComponent("export").appendingPathComponent("train.csv")
+    }
     static let chunk = 4096
 
     /// - Throws: `ExportError` when the dataset is not the run's or has changed since the run

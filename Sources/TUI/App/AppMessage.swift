@@ -64,6 +64,8 @@ public enum Effect: Sendable, Equatable {
     case startLabeling(dataset: String)
     case cancelLabeling
     case loadPastResults
+    /// Write a saved run's train split to a file (`RunExport`); the outcome comes back as a status.
+    case exportRun(run: URL, to: URL)
     /// Show a file read-only in the viewer (an experiment log).
     case showFile(URL)
     case fetchDataset(String)

@@ -29,6 +29,8 @@ public enum EditedText: String, Sendable, Hashable {
     case mission, query, knowledgePath
     /// How many programs "generate more" writes.
     case batchCount
+    /// Where the results screen exports a saved run.
+    case exportPath
 
     public var title: String {
         switch self {
@@ -36,15 +38,18 @@ public enum EditedText: String, Sendable, Hashable {
         case .query: return "Prior-knowledge query"
         case .knowledgePath: return "Knowledge path (a source-list JSON file, a folder or a file)"
         case .batchCount: return "How many more programs? (1–50; each one that loads is saved)"
+        case .exportPath: return "Export the train split to (.csv, .jsonl, .parquet, or .json for WRENCH)"
         }
     }
 
     /// One-line texts: enter closes their editor.
-    public var isOneLine: Bool { self == .knowledgePath || self == .batchCount }
+    public var isOneLine: Bool { self == .knowledgePath || self == .batchCount || self == .exportPath }
 }
 
 /// Everything the TUI shows; changed only by `update`.
 public struct AppState: Sendable {
+    /// The saved run the export-path editor writes (set by `x` on the results screen).
+    public var exportingRun: URL?
     public var options: SetupOptions
     public var screen: Screen = .setup
     public var focus: Pane = .dataset

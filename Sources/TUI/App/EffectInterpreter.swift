@@ -61,6 +61,8 @@ struct EffectInterpreter {
             runner?.cancel(.labeling)
         case .loadPastResults:
             runner?.loadPastResults()
+        case .exportRun(let run, let file):
+            runner?.export(run: run, to: file)
         case .fetchDataset(let name):
             runner?.fetch(name)
         case .openSettings:

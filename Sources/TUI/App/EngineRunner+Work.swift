@@ -71,9 +71,23 @@ extension EngineRunner {
         }
     }
 
+    /// Writes a saved run's train split (`RunExport`, the CLI's `export`); says where in the status line.
+    func export(run folder: URL, to file: URL) {
+        launch(.exporting) { [self] in
+            do {
+                let run = try LoadedRun.load(folder)
+                let dataset = try DatasetCatalog(config: config, paths: paths).load(run.manifest.dataset)
+                let summary = try RunExport.write(run, dataset: dataset, to: file)
+                post(.status(summary.line))
+            } catch {
+                post(.status("export failed: \(error)", isError: true))
+            }
+        }
+    }
+
     func loadPastResults() {
         do {
-            post(.pastResults(try PastResults.read(ExperimentLog(folder: paths.expLogDir).resultsFile)))
+            post(.pastResults(try PastResults.read(ExperimentLog(folder: paths.expLogDir).resultsFile, runsFolder: paths.runsFolder)))
         } catch {
             post(.pastResultsFailed("\(error)"))
         }

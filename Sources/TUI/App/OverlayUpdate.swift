@@ -58,6 +58,13 @@ private func editorKey(_ key: Key, target: EditedText, editor: TextEditor, _ sta
             state.popOverlay()
             state.batchSize = count
             return startBatch(&state)
+        case .exportPath:
+            state.popOverlay()
+            let path = (text.trimmingCharacters(in: .whitespacesAndNewlines) as NSString).expandingTildeInPath
+            guard let run = state.exportingRun, !path.isEmpty else { return [.render] }
+            state.status = "exporting to \(path)…"
+            state.statusIsError = false
+            return [.exportRun(run: run, to: URL(fileURLWithPath: path)), .render]
         }
         state.popOverlay()
         state.status = "\(target.title) kept"

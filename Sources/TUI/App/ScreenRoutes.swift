@@ -55,6 +55,10 @@ func resultsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
             return [.startLabeling(dataset: state.results?.dataset ?? ""), .render]
         case .loadPastResults: return [.loadPastResults, .render]
         case .openLog(let url): return [.showFile(url), .render]
+        case .export(let run):
+            state.exportingRun = run
+            state.push(.editor(.exportPath, TextEditor(RunExport.defaultFile(run: run).path)))
+            return [.render]
         }
     }
 }

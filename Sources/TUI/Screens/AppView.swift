@@ -13,7 +13,9 @@ public enum AppView {
         case .programs:
             if let browser = state.programs { buffer = browser.render(width: state.width, height: state.height) }
         case .results:
-            if let view = state.results { ResultsScreen.draw(view, into: &buffer, in: area, tick: state.tick) }
+            if let view = state.results {
+                ResultsScreen.draw(view, into: &buffer, in: area, tick: state.tick, status: state.status, statusIsError: state.statusIsError)
+            }
         case .settings:
             state.settings?.draw(into: &buffer, in: area)
         case .handLabel: HandLabelScreen.draw(state, into: &buffer, in: area)
@@ -57,7 +59,8 @@ extension AppState {
         case .setup: return setupDisabledReasons(self)
         case .generate: return generation.map { generateDisabledReasons($0, dataset: dataset) } ?? [:]
         case .handLabel: return handLabel.map(handLabelDisabledReasons) ?? [:]
-        case .programs, .results, .settings: return [:]
+        case .results: return results.map(resultsDisabledReasons) ?? [:]
+        case .programs, .settings: return [:]
         }
     }
 

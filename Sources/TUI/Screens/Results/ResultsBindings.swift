@@ -9,6 +9,7 @@ extension Action {
     public static let rerun = Action("rerun")
     public static let togglePastResults = Action("togglePastResults")
     public static let openLog = Action("openLog")
+    public static let exportRun = Action("exportRun")
 }
 
 extension KeyBindings {
@@ -22,6 +23,9 @@ extension KeyBindings {
                    longHelp: "Switch between this run and the past results of exp_log/results.csv.", showsInBar: true),
         KeyBinding(keys: [.char("o")], scope: .results, action: .openLog, shortHelp: "log",
                    longHelp: "Open the log of this run, or of the selected past result.", showsInBar: true),
+        KeyBinding(keys: [.char("x")], scope: .results, action: .exportRun, shortHelp: "export",
+                   longHelp: "Export the labeled training set of this run, or of the selected past result's saved run (the path's extension picks the format).",
+                   showsInBar: true),
         KeyBinding(keys: [.tab], scope: .results, action: .focusNext, shortHelp: "next section",
                    longHelp: "Focus the next results section (programs, label models, end models, chart).", showsInBar: true),
         KeyBinding(keys: [.backTab], scope: .results, action: .focusPrevious, shortHelp: "prev section",
@@ -35,4 +39,11 @@ extension KeyBindings {
         KeyBinding(keys: [.char("G"), .end], scope: .results, action: .selectLast, shortHelp: "bottom",
                    longHelp: "Go to the bottom of the focused section or of the past results.", showsInBar: false),
     ]
+}
+
+/// Why a results key cannot be used now (`AppState.disabledReasons`).
+func resultsDisabledReasons(_ view: ResultsView) -> [Action: String] {
+    guard view.runToExport == nil else { return [:] }
+    if view.tab == .past { return [.exportRun: "the selected past result has no saved run (labeled before runs were kept)"] }
+    return [.exportRun: view.isRunning ? "the run has not finished" : "no finished run to export"]
 }

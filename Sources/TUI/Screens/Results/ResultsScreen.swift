@@ -15,7 +15,10 @@ public enum ResultsScreen {
         return buffer
     }
 
-    public static func draw(_ view: ResultsView, into buffer: inout CellBuffer, in rect: Rect, tick: Int) {
+    /// - Parameters:
+    ///   - status: the app's status line (an export's outcome, say), drawn above the help bar.
+    public static func draw(_ view: ResultsView, into buffer: inout CellBuffer, in rect: Rect, tick: Int,
+                            status: String = "", statusIsError: Bool = false) {
         buffer.fill(rect)
         guard rect.width >= minimumWidth, rect.height >= minimumHeight else {
             let message = "terminal too small: \(rect.width)×\(rect.height), need \(minimumWidth)×\(minimumHeight)"
@@ -23,7 +26,7 @@ public enum ResultsScreen {
             buffer.put(message, x: x, y: rect.y + rect.height / 2, role: .warning, bold: true, maxWidth: rect.maxX - x)
             return
         }
-        let parts = rect.split(.vertical, [.fixed(1), .fill, .fixed(1)])
+        let parts = rect.split(.vertical, [.fixed(1), .fill, .fixed(1), .fixed(1)])
         drawTitle(view, into: &buffer, in: parts[0], tick: tick)
         switch view.tab {
         case .past: drawPast(view, into: &buffer, in: parts[1])
@@ -34,7 +37,9 @@ public enum ResultsScreen {
                 drawSteps(view, into: &buffer, in: parts[1], tick: tick)
             }
         }
-        buffer.put(KeyBindings.helpBar(for: .results), x: parts[2].x + 1, y: parts[2].y, role: .muted, maxWidth: parts[2].width - 2)
+        buffer.put(status, x: parts[2].x + 1, y: parts[2].y, role: statusIsError ? .error : .muted, bold: statusIsError,
+                   maxWidth: parts[2].width - 2)
+        Chrome.drawHelpBar(.results, disabled: resultsDisabledReasons(view), into: &buffer, in: parts[3])
     }
 
     // MARK: title

@@ -13,6 +13,8 @@ public enum ResultsRequest: Sendable, Equatable {
     case loadPastResults
     /// Show this log file.
     case openLog(URL)
+    /// Ask where to export this saved run's labels.
+    case export(run: URL)
 }
 
 /// The sections of a finished run, in focus order.
@@ -57,15 +59,12 @@ public struct ResultsView: Sendable {
     public private(set) var past: [PastResult]?
     public private(set) var pastError: String?
     public private(set) var pastSelection = 0
-    /// exp_log, for opening a past result's log.
-    public var experimentLogFolder: URL?
 
     /// A screen for a job about to start (`running`), or for browsing past results (`idle`, past tab).
-    public init(dataset: String, running: Bool = true, experimentLogFolder: URL? = nil) {
+    public init(dataset: String, running: Bool = true) {
         self.dataset = dataset
         status = running ? .running : .idle
         tab = running ? .run : .past
-        self.experimentLogFolder = experimentLogFolder
     }
 
     public var isRunning: Bool { status == .running }
@@ -166,6 +165,8 @@ public struct ResultsView: Sendable {
             return past == nil ? .loadPastResults : nil
         case .openLog:
             return logToOpen.map(ResultsRequest.openLog)
+        case .exportRun:
+            return runToExport.map { ResultsRequest.export(run: $0) }
         case .focusNext, .focusPrevious:
             guard tab == .run, outcome != nil else { return nil }
             let sections = visibleSections
@@ -215,11 +216,14 @@ public struct ResultsView: Sendable {
 
     /// The log `o` opens: this run's, or in the past tab the selected row's configuration's log.
     public var logToOpen: URL? {
-        if tab == .past {
-            guard let folder = experimentLogFolder, let row = past?[safeRow: pastSelection] else { return nil }
-            return ExperimentLog(folder: folder).logFile(dataset: row.dataset, mode: row.mode, prior: row.prior, model: row.codeModel)
-        }
+        if tab == .past { return past?[safeRow: pastSelection]?.logFile }
         return outcome?.logFile
+    }
+
+    /// The saved run `x` exports: this run's, or in the past tab the selected row's.
+    public var runToExport: URL? {
+        if tab == .past { return past?[safeRow: pastSelection]?.runFolder }
+        return outcome?.savedRun?.folder
     }
 }
 

@@ -23,6 +23,11 @@ public struct PastResult: Sendable, Equatable {
     public var seconds: Double?
     /// The row's line in the file (the header is line 1).
     public var line: Int
+    /// The saved run of the row (`RunFolder`), when it was saved and still exists.
+    public var runID: String?
+    public var runFolder: URL?
+    /// The configuration's readable log beside results.csv.
+    public var logFile: URL?
 
     public init(dateText: String, date: Date?, dataset: String, mode: String, prior: String?, codeModel: String, programs: Int, runs: Int,
                 trainCoverage: Double?, bestLabelModel: String, labelModelTestAccuracy: Double?, labelModelTestF1: Double?,
@@ -60,8 +65,9 @@ public struct PastResultsError: InputError, Equatable {
 
 /// Reads the rows `ExperimentLog` appends to results.csv.
 public enum PastResults {
-    /// The rows of `file`, newest first (rows with the same date: the later line first); no file, no rows.
-    public static func read(_ file: URL) throws -> [PastResult] {
+    /// The rows of `file`, newest first (rows with the same date: the later line first); no file, no
+    /// rows. A row's saved run is looked for under `runsFolder`.
+    public static func read(_ file: URL, runsFolder: URL? = nil) throws -> [PastResult] {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
         let text: String
         do { text = try String(contentsOf: file, encoding: .utf8) } catch {
@@ -72,7 +78,8 @@ public enum PastResults {
         guard let headerLine = lines.first else { return [] }
         let header = try fields(headerLine, file: file.path, line: 1)
         let columns = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        let needed = ExperimentLog.csvHeader.split(separator: ",").map(String.init)
+        // run_id came later: files written before it are read without it.
+        let needed = ExperimentLog.csvHeader.split(separator: ",").map(String.init).filter { $0 != "run_id" }
         if let missing = needed.first(where: { columns[$0] == nil }) {
             throw PastResultsError(file: file.path, line: 1, reason: "the header has no \"\(missing)\" column")
         }
@@ -83,7 +90,17 @@ public enum PastResults {
             guard values.count == header.count else {
                 throw PastResultsError(file: file.path, line: number, reason: "\(values.count) fields where the header has \(header.count)")
             }
-            rows.append(try row(values, columns: columns, file: file.path, line: number))
+            var row = try row(values, columns: columns, file: file.path, line: number)
+            row.logFile = ExperimentLog(folder: file.deletingLastPathComponent())
+                .logFile(dataset: row.dataset, mode: row.mode, prior: row.prior, model: row.codeModel)
+            if let index = columns["run_id"], !values[index].isEmpty {
+                row.runID = values[index]
+                let folder = runsFolder?.appendingPathComponent(row.dataset).appendingPathComponent(values[index])
+                if let folder, FileManager.default.fileExists(atPath: folder.appendingPathComponent(RunFolder.manifestFile).path) {
+                    row.runFolder = folder
+                }
+            }
+            rows.append(row)
         }
         // Sorting on the date, then the line, keeps the order total even for unparsable dates.
         return rows.sorted { ($0.date ?? .distantPast, $0.line) > ($1.date ?? .distantPast, $1.line) }

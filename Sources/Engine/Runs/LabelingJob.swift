@@ -116,17 +116,17 @@ public struct LabelingJob: Sendable {
         }
         var outcome = LabelingOutcome(result: result, analysis: analysis, totals: totals, analysisSplit: split, provenance: provenance,
                                       programsCost: cost, prompting: prompting, notes: notes)
-        if let experimentLogFolder {
-            let log = ExperimentLog(folder: experimentLogFolder)
-            let origin = provenance
-            outcome.logFile = try log.record(result, mode: origin.mode, prior: origin.prior, model: origin.model)
-            outcome.resultsFile = log.resultsFile
-        }
         if let runsFolder {
             var programs: [LabelingProgram]?
             if case .programs(let list) = votes { programs = list }
             outcome.savedRun = try RunFolder.save(RunFolder.Contents(dataset: dataset, result: result, matrices: matrices, programs: programs,
                                                                      settings: plan.settings), runsFolder: runsFolder)
+        }
+        if let experimentLogFolder {
+            let log = ExperimentLog(folder: experimentLogFolder)
+            let origin = provenance
+            outcome.logFile = try log.record(result, mode: origin.mode, prior: origin.prior, model: origin.model, runID: outcome.savedRun?.id)
+            outcome.resultsFile = log.resultsFile
         }
         return outcome
     }
