@@ -120,7 +120,11 @@ import TestSupport
         #expect(try Data(contentsOf: notAFolder) == Data("x".utf8))
         // Replacing swaps the whole folder and leaves no aside copy.
         let smaller = try DatasetImport.plan(DatasetImportRequest(name: "mine", source: source, validSize: .count(2), testSize: .count(2)))
+        let answers = Data(#"{"at": "2026-01-01T00:00:00Z", "from": "train", "id": "150", "label": "ham", "split": "valid"}"#.utf8 + [0x0A])
+        try answers.write(to: data.appendingPathComponent("mine/\(HandLabels.fileName)"))
         try DatasetImport.write(smaller, into: data, replace: true)
+        // The hand labels of the replaced folder are kept.
+        #expect(try Data(contentsOf: data.appendingPathComponent("mine/\(HandLabels.fileName)")) == answers)
         #expect(try CustomDatasetLoader.load(folder: data.appendingPathComponent("mine")).split(.valid).count == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.path) == ["mine"])
     }

@@ -128,6 +128,7 @@ public enum DatasetImport {
 
     /// Writes the plan as `<dataDir>/<name>/`; `replace` swaps out a folder already there.
     @discardableResult
+    /// Writes the dataset folder; `replace` swaps it for an existing one, keeping that one's hand labels.
     public static func write(_ plan: DatasetImportPlan, into dataDir: URL, replace: Bool = false) throws -> URL {
         let fileManager = FileManager.default
         let target = dataDir.appendingPathComponent(plan.request.name)
@@ -147,6 +148,11 @@ public enum DatasetImport {
                 try splitLines(plan, rows).write(to: staging.appendingPathComponent("\(split.rawValue).jsonl"))
             }
             try manifest(plan).write(to: staging.appendingPathComponent("dataset.json"))
+            // Answers given by hand to the folder being replaced are kept: they name rows by id.
+            let handLabels = target.appendingPathComponent(HandLabels.fileName)
+            if replace, fileManager.fileExists(atPath: handLabels.path) {
+                try fileManager.copyItem(at: handLabels, to: staging.appendingPathComponent(HandLabels.fileName))
+            }
         } catch {
             throw DatasetError(file: staging.path, reason: "cannot write the dataset (\(JSONReader.describe(error)))")
         }
