@@ -177,8 +177,12 @@ import TestSupport
         let unknown = try cli.run(["export", "--run", "20990101T000000-deadbeef", "--to", home.appendingPathComponent("x.csv").path],
                                   environment: environment)
         #expect(unknown.status == 2 && unknown.stderr.contains("no saved run"), "\(unknown.stderr)")
+        let empty = try cli.run(["runs"], environment: environment)
+        #expect(empty.status == 0 && empty.stdout.contains("no saved runs"), "\(empty.stdout)")
         let object = try labelDemo()
         let id = try #require((object["run"] as? [String: String])?["id"])
+        let listed = try json(try cli.run(["runs", "--dataset", "demo", "--json"], environment: environment).stdout)
+        #expect((listed["runs"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
         let badFormat = try cli.run(["export", "--run", id, "--to", home.appendingPathComponent("x.xlsx").path], environment: environment)
         #expect(badFormat.status == 2 && badFormat.stderr.contains(".csv, .jsonl, .parquet or .json"), "\(badFormat.stderr)")
         let badSplit = try cli.run(["export", "--run", id, "--to", home.appendingPathComponent("x.csv").path, "--splits", "train,dev"],

@@ -148,3 +148,13 @@ public enum RunFolder {
         return runs.sorted { $0.id < $1.id }
     }
 }
+
+extension RunManifest {
+    /// One line per saved run for listings: id, dataset, programs, the kept models and their test accuracy.
+    public var summaryLine: String {
+        var text = "\(id)  \(dataset)  \(programs.count) \(votes == "programs" ? "programs" : "weak-label columns")"
+        text += String(format: "  label model %@ (test acc %.3f)", labelModel.id, labelModel.testAccuracy)
+        if let endModel { text += String(format: "  end model %@ (test acc %.3f)", endModel.id, endModel.testAccuracy) }
+        return text
+    }
+}
