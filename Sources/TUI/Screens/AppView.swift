@@ -17,11 +17,13 @@ public enum AppView {
         case .settings:
             state.settings?.draw(into: &buffer, in: area)
         case .handLabel: HandLabelScreen.draw(state, into: &buffer, in: area)
+        case .addDataset: AddDatasetScreen.draw(state, into: &buffer, in: area)
         }
         for overlay in state.overlays {
             switch overlay {
             case .viewer(let viewer): viewer.draw(into: &buffer, in: area)
             case .picker(let picker): picker.draw(into: &buffer, in: area, title: "Knowledge path: a source-list JSON file, a folder or a file")
+            case .datasetFilePicker(let picker): picker.draw(into: &buffer, in: area, title: AddDatasetScreen.pickerTitle)
             case .editor(let target, var editor): Chrome.drawEditor(target, &editor, into: &buffer, in: area)
             case .help: Chrome.drawHelp(state.scope, into: &buffer, in: area)
             case .confirm(let dialog, _): dialog.draw(into: &buffer, in: area)
@@ -47,6 +49,7 @@ extension AppState {
         case .results: return .results
         case .settings: return .settings
         case .handLabel: return .handLabel
+        case .addDataset: return .addDataset
         }
     }
 
@@ -57,6 +60,7 @@ extension AppState {
         case .setup: return setupDisabledReasons(self)
         case .generate: return generation.map { generateDisabledReasons($0, dataset: dataset) } ?? [:]
         case .handLabel: return handLabel.map(handLabelDisabledReasons) ?? [:]
+        case .addDataset: return addDataset.map(addDatasetDisabledReasons) ?? [:]
         case .programs, .results, .settings: return [:]
         }
     }
