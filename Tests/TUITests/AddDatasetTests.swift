@@ -169,5 +169,30 @@ import TestSupport
         let view = try #require(state.addDataset)
         _ = update(&state, .addDataset(.planned(revision: view.revision, try DatasetImport.plan(try view.request(), table: table))))
         try Snapshot.check(AppView.render(state), named: "adddataset-80x24")
+        for (width, height) in [(60, 16), (120, 40)] {
+            state.width = width
+            state.height = height
+            let buffer = AppView.render(state)
+            for y in 0..<height { #expect(DisplayWidth.of(buffer.row(y)) == width, "row \(y) at \(width)x\(height)") }
+            #expect(buffer.text.contains("Planned split") && buffer.text.contains("enter add"))
+        }
+    }
+
+    @Test func aPlanErrorAt80x24() throws {
+        var state = try Fixtures.state()
+        let file = URL(fileURLWithPath: "/nonexistent-alchemist-test/two.csv")
+        _ = chooseDatasetFile(file, &state)
+        let folder = try TestEnvironment.temporaryFolder("tui-add-error")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var table = try TabularFile.read(try Self.csv(in: folder, name: "two.csv", extraText: true))
+        table.file = file
+        _ = update(&state, .addDataset(.read(file, table)))
+        let view = try #require(state.addDataset)
+        #expect(throws: DatasetError.self) { try DatasetImport.plan(try view.request(), table: table) }
+        do { _ = try DatasetImport.plan(try view.request(), table: table) } catch {
+            _ = update(&state, .addDataset(.planFailed(revision: view.revision, "\(error)")))
+        }
+        #expect(state.disabledReasons[.writeDataset] == "fix the choices first")
+        try Snapshot.check(AppView.render(state), named: "adddataset-error-80x24")
     }
 }
