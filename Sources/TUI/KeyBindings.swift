@@ -61,7 +61,7 @@ public struct HelpBarItem: Sendable, Equatable {
 
 public enum KeyBindings {
     /// Every binding of the TUI: the core ones, then each screen's.
-    public static let all: [KeyBinding] = core + editor + generate + programs + results + settings + handLabel
+    public static let all: [KeyBinding] = core + editor + generate + programs + results + settings + handLabel + addDataset
 
     /// Quitting, help and the setup screen.
     static let core: [KeyBinding] = [

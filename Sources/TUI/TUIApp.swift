@@ -49,6 +49,7 @@ public enum TUIApp {
         let settingsFile = UserSettings.file(appHome: paths.appHome)
         if let remembered = (try? UserSettings.load(from: settingsFile))?.setup { state.restore(remembered) }
         runner.checkSandbox()
+        if !requestDatasetInfo(&state).isEmpty, let name = state.dataset?.name { runner.loadDatasetInfo(name) }
         let final = loop(state: state, backend: backend, runner: runner)
         // Best effort: a settings file that cannot be written must not turn a clean exit into an error.
         try? UserSettings.rememberSetup(final.rememberedSetup, appHome: paths.appHome)

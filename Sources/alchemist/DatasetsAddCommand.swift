@@ -41,10 +41,8 @@ struct DatasetsAddCommand: AsyncParsableCommand {
                 description: description, validSize: try size(validSize, "--valid-size"), testSize: try size(testSize, "--test-size"),
                 seed: seed)
             let catalog = DatasetCatalog(config: config, paths: paths)
-            let plan = try DatasetImport.plan(request, reservedNames: Set(config.datasets.map(\.name)))
-            if !force, let existing = catalog.entry(named: name), let folder = existing.folder {
-                throw BadInput("a dataset named \(name) exists in \(folder.path) (--force replaces it)")
-            }
+            let plan = try DatasetImport.plan(request, reservedNames: DatasetImport.reservedNames(config))
+            try DatasetImport.requireNewName(name, catalog: catalog, replace: force)
             var folder: URL?
             if !dryRun { folder = try DatasetImport.write(plan, into: paths.dataDir, replace: force) }
             if json {

@@ -26,15 +26,12 @@ struct DatasetsCommand: AsyncParsableCommand {
                         do {
                             let dataset = try catalog.load(entry.name)
                             var sizes: [String: Int] = [:]
-                            var parts: [String] = []
                             for split in SplitName.allCases {
-                                guard let rows = dataset.splits[split] else { continue }
-                                sizes[split.rawValue] = rows.count
-                                parts.append("\(split.rawValue) \(rows.count)" + (split == .train ? " (\(rows.balanceText(labelNames: dataset.labelNames)))" : ""))
+                                if let rows = dataset.splits[split] { sizes[split.rawValue] = rows.count }
                             }
                             row["splits"] = sizes
                             row["folder"] = dataset.location.path
-                            text += parts.joined(separator: " · ")
+                            text += dataset.splitsText
                             // What loading skipped (hand labels of unknown rows or classes, malformed lines).
                             if !dataset.warnings.isEmpty { row["warnings"] = dataset.warnings }
                             for warning in dataset.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }

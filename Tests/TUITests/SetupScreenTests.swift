@@ -18,7 +18,8 @@ import TestSupport
         #expect(buffer.width == width && buffer.height == height)
         #expect(text.contains("Alchemist · setup"))
         #expect(text.contains("demo"))
-        #expect(text.contains("absent — f fetches"))
+        #expect(text.contains("absent — a adds"))  // the named datasets without a public source, above demo
+        #expect(text.contains("demo: loading…"))  // the info line until the runner has read it
         #expect(text.contains("scriptorium"))
         #expect(text.contains("gpt-4o-mini"))
         #expect(text.contains("$0.15/$0.60"))

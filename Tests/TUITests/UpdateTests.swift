@@ -72,7 +72,7 @@ import TestSupport
         state.press(.char("g"))
         #expect(state.dataset?.name == state.options.datasets[0].name)
         #expect(state.dataset?.isPresent == false)
-        #expect(state.status.contains("datasets fetch"))
+        #expect(state.status.contains("f fetches it"))
         #expect(!state.mission.contains("ticket"))
         state.press(.tab, .char("j"), .tab, .tab, .tab)  // alchemist, then to the prior pane
         #expect(state.focus == .prior)

@@ -12,6 +12,10 @@ public struct DatasetImportRequest: Sendable {
     public var validSize: SplitSize?
     public var testSize: SplitSize?
     public var seed: UInt64
+    /// Read no labels (every row unlabeled, `classes` needed) even when a column is named `label`.
+    public var noLabelColumn = false
+    /// Ids are the rows' positions even when a column is named `id`.
+    public var noIDColumn = false
 
     public init(name: String, source: URL, textColumn: String? = nil, labelColumn: String? = nil, idColumn: String? = nil,
                 classes: [String]? = nil, description: String? = nil, validSize: SplitSize? = nil, testSize: SplitSize? = nil,
@@ -73,9 +77,16 @@ public struct DatasetImportPlan: Sendable {
 public enum DatasetImport {
     public static func plan(_ request: DatasetImportRequest, reservedNames: Set<String> = []) throws -> DatasetImportPlan {
         try requireValidName(request.name, reserved: reservedNames)
-        let table = try TabularFile.read(request.source)
+        return try plan(request, table: try TabularFile.read(request.source), reservedNames: reservedNames)
+    }
+
+    /// The plan of `request` on a file read already (the TUI reads once, then plans as the choices change).
+    public static func plan(_ request: DatasetImportRequest, table: TabularFile, reservedNames: Set<String> = []) throws -> DatasetImportPlan {
+        try requireValidName(request.name, reserved: reservedNames)
         let file = request.source.path
-        let (textColumn, labelColumn, idColumn) = try chooseColumns(table, text: request.textColumn, label: request.labelColumn, id: request.idColumn)
+        let chosen = try chooseColumns(table, text: request.textColumn, label: request.labelColumn, id: request.idColumn)
+        let textColumn = chosen.text
+        let labelColumn = request.noLabelColumn ? nil : chosen.label, idColumn = request.noIDColumn ? nil : chosen.id
 
         var warnings: [String] = []
         var kept: [TabularFile.Row] = []

@@ -41,6 +41,10 @@ public enum AppMessage: Sendable {
     /// Hand labeling: a dataset's rows to label (or the other source's, for the open screen), or why not.
     case handLabelLoaded(HandLabelView)
     case handLabelFailed(String)
+    /// A dataset's one-line description for the setup screen, or why it cannot be read.
+    case datasetInfo(name: String, DatasetInfo)
+    /// News of adding a dataset from a file (`AddDatasetNews`).
+    case addDataset(AddDatasetNews)
 }
 
 /// What the loop must do after an update. Work on a generation names it by id; the runner keeps
@@ -78,4 +82,8 @@ public enum Effect: Sendable, Equatable {
     case loadHandLabeling(dataset: String, source: HandLabelQueue.Source)
     case saveHandLabels(HandLabels)
     case closeHandLabeling
+    /// Read a dataset's splits for the setup screen's info line.
+    case loadDatasetInfo(String)
+    /// Adding a dataset from a file: read it, plan it, write it (`AddDatasetWork`).
+    case addDataset(AddDatasetWork)
 }

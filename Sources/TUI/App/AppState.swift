@@ -21,7 +21,7 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
 
 /// The screens of the app.
 public enum Screen: String, Sendable, Hashable {
-    case setup, generate, programs, results, settings, handLabel
+    case setup, generate, programs, results, settings, handLabel, addDataset
 }
 
 /// Which text of the setup screen the editor overlay is changing.
@@ -31,6 +31,8 @@ public enum EditedText: String, Sendable, Hashable {
     case batchCount
     /// Where the results screen exports a saved run.
     case exportPath
+    /// The file "add a dataset" reads, typed instead of picked (a folder opens the picker there).
+    case datasetFile
 
     public var title: String {
         switch self {
@@ -39,11 +41,12 @@ public enum EditedText: String, Sendable, Hashable {
         case .knowledgePath: return "Knowledge path (a source-list JSON file, a folder or a file)"
         case .batchCount: return "How many more programs? (1–50; each one that loads is saved)"
         case .exportPath: return "Export the train split to (.csv, .jsonl, .parquet, or .json for WRENCH)"
+        case .datasetFile: return "Dataset file (.csv, .tsv, .jsonl, .json or .parquet) or a folder"
         }
     }
 
     /// One-line texts: enter closes their editor.
-    public var isOneLine: Bool { self == .knowledgePath || self == .batchCount || self == .exportPath }
+    public var isOneLine: Bool { self == .knowledgePath || self == .batchCount || self == .exportPath || self == .datasetFile }
 }
 
 /// Everything the TUI shows; changed only by `update`.
@@ -87,6 +90,10 @@ public struct AppState: Sendable {
     public var settings: SettingsView?
     /// The hand-labeling screen, once opened.
     public var handLabel: HandLabelView?
+    /// The add-a-dataset screen, while a file is being made a dataset.
+    public var addDataset: AddDatasetView?
+    /// Each dataset's classes, rows per split and balance for the setup screen, by name (`DatasetInfo`).
+    public var datasetInfo: [String: DatasetInfo] = [:]
     /// The theme in use and why colours may be off (--no-color, NO_COLOR).
     public var theme: Theme = .builtIn
     public var colorPolicy = ColorPolicy()

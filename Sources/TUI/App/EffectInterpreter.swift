@@ -83,6 +83,10 @@ struct EffectInterpreter {
             return EngineRunner.save(labels)
         case .closeHandLabeling:
             runner?.forgetSession()
+        case .loadDatasetInfo(let name):
+            runner?.loadDatasetInfo(name)
+        case .addDataset(let work):
+            runner?.addDataset(work, view: state.addDataset)
         }
         return []
     }

@@ -8,7 +8,7 @@ import Synchronization
 /// and the programs it produced, by generation id, until they are saved or discarded.
 public final class EngineRunner: Sendable {
     /// The kinds of background work; one task of each at a time.
-    enum Slot: Sendable, Hashable { case generation, labeling, fetching, testing, handLabeling, exporting }
+    enum Slot: Sendable, Hashable { case generation, labeling, fetching, testing, handLabeling, exporting, datasetInfo, addingDataset }
 
     struct Held: Sendable {
         var session: GenerationSession?

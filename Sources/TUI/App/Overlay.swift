@@ -8,6 +8,8 @@ public enum Overlay: Sendable, Equatable {
     case editor(EditedText, TextEditor)
     /// The file picker of the knowledge path.
     case picker(FilePicker)
+    /// The file picker of "add a dataset" (`a` on setup).
+    case datasetFilePicker(FilePicker)
     /// A file shown read-only (an experiment log).
     case viewer(TextViewer)
     /// The `?` list of key bindings of the screen below.
@@ -20,7 +22,7 @@ public enum Overlay: Sendable, Equatable {
     var scope: BindingScope? {
         switch self {
         case .editor: return .editor
-        case .picker, .viewer: return nil
+        case .picker, .datasetFilePicker, .viewer: return nil
         case .help: return .helpOverlay
         case .confirm: return .confirmDialog
         }

@@ -6,6 +6,7 @@ func overlayKey(_ key: Key, _ overlay: Overlay, _ state: inout AppState) -> [Eff
     switch overlay {
     case .editor(let target, let editor): return editorKey(key, target: target, editor: editor, &state)
     case .picker(let picker): return pickerKey(key, picker: picker, &state)
+    case .datasetFilePicker(let picker): return datasetPickerKey(key, picker: picker, &state)
     case .viewer(var viewer):
         if key == .ctrlC { return [.quit] }
         viewer.pageHeight = max(1, state.height - 3)  // the rows of text inside the box
@@ -49,6 +50,9 @@ private func editorKey(_ key: Key, target: EditedText, editor: TextEditor, _ sta
         case .mission: state.mission = text
         case .query: state.query = text
         case .knowledgePath: state.knowledgePath = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .datasetFile:
+            state.popOverlay()
+            return typedDatasetFile(text, &state)
         case .batchCount:
             guard let count = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), (1...50).contains(count) else {
                 state.status = "expected a number of programs from 1 to 50, found \"\(text)\""

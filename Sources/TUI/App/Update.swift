@@ -27,6 +27,8 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
         if key == .ctrlC { return [.quit] }
         // The browser's filter field takes every key, q and ? included.
         if state.screen == .programs, state.programs?.capturesKeys == true { return programsKey(key, &state) }
+        // The add-a-dataset form types into its fields, so it takes every key itself.
+        if state.screen == .addDataset { return addDatasetKey(key, &state) }
         guard let action = KeyBindings.action(for: key, in: state.scope) else { return [] }
         if action == .quit || action == .forceQuit { return [.quit] }
         if action == .toggleHelp {
@@ -46,6 +48,7 @@ public func update(_ state: inout AppState, _ message: AppMessage) -> [Effect] {
         case .results: return resultsKey(key, &state)
         case .settings: return settingsKey(key, &state)
         case .handLabel: return handLabelKey(key, &state)
+        case .addDataset: return addDatasetKey(key, &state)
         }
     default:
         return engineMessage(message, &state)
@@ -162,6 +165,11 @@ func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effe
             return [.render]
         }
     case .folderListed(let folder, let entries, let error):
+        if case .datasetFilePicker(var picker)? = state.topOverlay {
+            picker.show(entries, of: folder, error: error)
+            state.replaceTop(with: .datasetFilePicker(picker))
+            return [.render]
+        }
         guard var picker = state.picker else { return [] }
         picker.show(entries, of: folder, error: error)
         state.replaceTop(with: .picker(picker))
@@ -179,11 +187,18 @@ func otherEngineMessage(_ message: AppMessage, _ state: inout AppState) -> [Effe
             state.mission = keep.1
             state.query = keep.2
             state.status = "\(dataset) is on disk now"
+            state.datasetInfo[dataset] = nil
+            state.statusIsError = false
+            return [.render] + requestDatasetInfo(&state)
         } else {
             state.status = "fetching \(dataset) failed: \(error ?? "unknown error")"
             state.statusIsError = true
             return [.render]
         }
+    case .datasetInfo(let name, let info):
+        state.datasetInfo[name] = info
+    case .addDataset(let news):
+        return addDatasetMessage(news, &state)
     default:
         return handLabelMessage(message, &state)
     }

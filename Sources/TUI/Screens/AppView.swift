@@ -19,11 +19,13 @@ public enum AppView {
         case .settings:
             state.settings?.draw(into: &buffer, in: area)
         case .handLabel: HandLabelScreen.draw(state, into: &buffer, in: area)
+        case .addDataset: AddDatasetScreen.draw(state, into: &buffer, in: area)
         }
         for overlay in state.overlays {
             switch overlay {
             case .viewer(let viewer): viewer.draw(into: &buffer, in: area)
             case .picker(let picker): picker.draw(into: &buffer, in: area, title: "Knowledge path: a source-list JSON file, a folder or a file")
+            case .datasetFilePicker(let picker): picker.draw(into: &buffer, in: area, title: AddDatasetScreen.pickerTitle)
             case .editor(let target, var editor): Chrome.drawEditor(target, &editor, into: &buffer, in: area)
             case .help: Chrome.drawHelp(state.scope, into: &buffer, in: area)
             case .confirm(let dialog, _): dialog.draw(into: &buffer, in: area)
@@ -49,6 +51,7 @@ extension AppState {
         case .results: return .results
         case .settings: return .settings
         case .handLabel: return .handLabel
+        case .addDataset: return .addDataset
         }
     }
 
@@ -60,6 +63,7 @@ extension AppState {
         case .generate: return generation.map { generateDisabledReasons($0, dataset: dataset) } ?? [:]
         case .handLabel: return handLabel.map(handLabelDisabledReasons) ?? [:]
         case .results: return results.map(resultsDisabledReasons) ?? [:]
+        case .addDataset: return addDataset.map(addDatasetDisabledReasons) ?? [:]
         case .programs, .settings: return [:]
         }
     }

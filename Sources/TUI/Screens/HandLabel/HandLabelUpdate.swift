@@ -35,8 +35,9 @@ func handLabelKey(_ key: Key, _ state: inout AppState) -> [Effect] {
                 let counts = zip(view.labelNames, view.counts).filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
                 state.status = "\(view.dataset): \(view.labels.labels.count) hand labels" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))")
                 state.statusIsError = false
+                state.datasetInfo[view.dataset] = nil  // its splits changed with the new labels
             }
-            return [.closeHandLabeling, .render]
+            return [.closeHandLabeling, .render] + requestDatasetInfo(&state)
         }
     }
 }

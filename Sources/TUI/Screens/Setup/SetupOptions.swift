@@ -10,6 +10,8 @@ public struct SetupOptions: Sendable {
         /// Size of the train split on disk ("1.2 MB"), when present.
         public var sizeText: String?
         public var template: PromptTemplate?
+        /// Absent ones: whether a public source is known (`f` fetches it), else `a` adds it from a file.
+        public var canFetch = false
     }
 
     public struct ModelRow: Sendable, Equatable {
@@ -72,7 +74,7 @@ public struct SetupOptions: Sendable {
         let catalog = DatasetCatalog(config: config, paths: paths)
         let datasets = catalog.entries().map { entry in
             DatasetRow(name: entry.name, classCount: entry.labels.count, isPresent: entry.isPresent,
-                       sizeText: entry.folder.flatMap(trainSize), template: templates.template(for: entry))
+                       sizeText: entry.folder.flatMap(trainSize), template: templates.template(for: entry), canFetch: entry.fetchName != nil)
         }
         let models = config.models.filter { $0.kind == .chat }.map { model in
             let readiness = GenerationBlocker.ModelReadiness(model, config: config, keys: keys, appHome: paths.appHome)

@@ -11,31 +11,34 @@ public enum SetupScreen {
 
     public static func draw(_ state: AppState, into buffer: inout CellBuffer, in area: Rect) {
         let textRows = state.mode == .alchemistRAG ? 5 : 4
-        let parts = area.split(.vertical, [.fixed(1), .fill, .fill, .fixed(textRows), .fixed(1), .fixed(1), .fixed(1)])
+        // The dataset's info line, unless the terminal is so short that the panes need the row.
+        let infoRows = area.height >= 20 ? 1 : 0
+        let parts = area.split(.vertical, [.fixed(1), .fill, .fixed(infoRows), .fill, .fixed(textRows), .fixed(1), .fixed(1), .fixed(1)])
         Chrome.drawTitle(" Alchemist · setup", right: "\(state.dataset?.name ?? "no dataset") · \(state.mode.rawValue) ", into: &buffer, in: parts[0])
         let top = parts[1].split(.horizontal, [.percent(40), .percent(30), .fill])
-        let bottom = parts[2].split(.horizontal, [.fill, .fill])
+        let bottom = parts[3].split(.horizontal, [.fill, .fill])
         datasetPane(state).draw(into: &buffer, in: top[0])
         modePane(state).draw(into: &buffer, in: top[1])
         priorPane(state).draw(into: &buffer, in: top[2])
+        drawDatasetInfo(state, into: &buffer, in: parts[2])
         modelPane(state, .codeModel, width: bottom[0].width - 4).draw(into: &buffer, in: bottom[0])
         modelPane(state, .knowledgeModel, width: bottom[1].width - 4).draw(into: &buffer, in: bottom[1])
-        drawTexts(state, into: &buffer, in: parts[3])
-        drawSummary(state, into: &buffer, in: parts[4])
+        drawTexts(state, into: &buffer, in: parts[4])
+        drawSummary(state, into: &buffer, in: parts[5])
         if let fetch = state.fetch {
             // Bytes in KB so the count stays short; without a size from the server the bar sweeps.
             let bar = ProgressBar(label: "fetching \(fetch.dataset)/\(fetch.file)", done: Int(fetch.received / 1024),
                                   total: fetch.expected.map { Int($0 / 1024) }, count: .percent, labelWidth: 28)
-            bar.draw(into: &buffer, in: Rect(x: parts[5].x + 1, y: parts[5].y, width: parts[5].width - 2, height: 1), tick: state.tick)
+            bar.draw(into: &buffer, in: Rect(x: parts[6].x + 1, y: parts[6].y, width: parts[6].width - 2, height: 1), tick: state.tick)
         } else {
-            Chrome.drawStatus(state, into: &buffer, in: parts[5])
+            Chrome.drawStatus(state, into: &buffer, in: parts[6])
         }
-        Chrome.drawHelpBar(state, into: &buffer, in: parts[6])
+        Chrome.drawHelpBar(state, into: &buffer, in: parts[7])
     }
 
     static func datasetPane(_ state: AppState) -> ListPane {
         let rows = state.options.datasets.map { row -> (String, StyleRole) in
-            row.isPresent ? ("\(row.name)  \(row.sizeText ?? "")", .text) : ("\(row.name)  absent — f fetches", .warning)
+            row.isPresent ? ("\(row.name)  \(row.sizeText ?? "")", .text) : ("\(row.name)  absent — \(row.canFetch ? "f fetches" : "a adds")", .warning)
         }
         return ListPane(title: Pane.dataset.title, rows: rows.map { ($0.0, $0.1) }, selected: state.selected(.dataset),
                         isFocused: state.focus == .dataset, isDimmed: false)
@@ -92,6 +95,14 @@ public enum SetupScreen {
                 buffer.put(state.knowledgePath, x: x, y: inner.y + 2, role: .text, maxWidth: inner.maxX - x)
             }
         }
+    }
+
+    /// The selected dataset's classes, rows per split and balance, or how to get it.
+    static func drawDatasetInfo(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
+        guard rect.height > 0 else { return }
+        let x = buffer.put("\(state.dataset?.name ?? "Dataset"): ", x: rect.x + 1, y: rect.y, role: .accent, maxWidth: rect.width - 2)
+        let info = state.datasetInfoLine
+        buffer.put(info.text, x: x, y: rect.y, role: info.role, maxWidth: rect.maxX - 1 - x)
     }
 
     static func drawSummary(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {

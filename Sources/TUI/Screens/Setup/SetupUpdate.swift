@@ -25,7 +25,8 @@ func setupAction(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.selection[state.focus] = clamped
         if state.focus == .dataset || state.focus == .prior { state.refreshTexts() }
         if state.focus == .dataset, let dataset = state.dataset {
-            state.status = dataset.isPresent ? "\(dataset.name): \(dataset.classCount) classes" : "\(dataset.name) is not on disk: alchemist datasets fetch \(dataset.name)"
+            state.status = dataset.isPresent ? "\(dataset.name): \(dataset.classCount) classes"
+                : dataset.canFetch ? "\(dataset.name) is not on disk: f fetches it" : "\(dataset.name): no public source known — a adds it from a file"
         }
         if state.focus == .codeModel || state.focus == .knowledgeModel, let row = state.options.models[safe: clamped] {
             state.status = row.spec.note.map { "\(row.spec.id): \($0)" } ?? row.spec.id
@@ -56,11 +57,13 @@ func setupAction(_ action: Action, _ state: inout AppState) -> [Effect] {
         return startGeneration(&state, remaining: 0, saved: 0)
     case .openHandLabel:
         return openHandLabeling(&state)
+    case .addDataset:
+        return openAddDataset(&state)
     default:
         return []
     }
     state.statusIsError = false
-    return [.render]
+    return [.render] + requestDatasetInfo(&state)
 }
 
 /// Opens the programs browser or starts a labeling run on the selected dataset, remembering where
@@ -89,6 +92,8 @@ func setupDisabledReasons(_ state: AppState) -> [Action: String] {
     if let reason = labelingBlocker(state.dataset) { reasons[.label] = reason; reasons[.openHandLabel] = reason }
     if state.dataset?.isPresent != false {
         reasons[.fetchDataset] = "\(state.dataset?.name ?? "the dataset") is on disk already"
+    } else if state.dataset?.canFetch == false {
+        reasons[.fetchDataset] = "no public source known — a adds it from a file"
     } else if state.fetch != nil {
         reasons[.fetchDataset] = "a download is running"
     }
