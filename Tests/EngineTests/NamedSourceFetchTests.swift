@@ -95,6 +95,7 @@ import TestSupport
             write("labels/french/0000.parquet", odd)
             """
         for path in ["good/cancer", "good/french", "columns/french", "labels/french"] { _ = try folder(path) }
+        try Data("<!doctype html><p>This dataset has moved.</p>".utf8).write(to: try folder("html/cancer").appendingPathComponent("0000.parquet"))
         _ = try PythonReference.run(parquet, arguments: [root.path])
 
         // The Financial PhraseBank: a zip holding Latin-1 `sentence@label` lines (é is one byte, 0xE9).
@@ -254,6 +255,7 @@ import TestSupport
         ("member", "finance", ["/member/finance/FinancialPhraseBank-v1.0.zip", "Sentences_AllAgree.txt", "Sentences_50Agree.txt"]),
         ("labels", "finance", ["Sentences_AllAgree.txt", "line 41", "label \"bearish\"", "\"negative\", \"neutral\", \"positive\""]),
         ("nowhere", "cancer", ["/nowhere/cancer/0000.parquet", "HTTP 404"]),
+        ("html", "cancer", ["/html/cancer/0000.parquet", "expected parquet", "cannot read it as Parquet"]),
     ])
     func aChangedFormatIsAClearError(_ prefix: String, _ name: String, _ phrases: [String]) async throws {
         let data = try TestEnvironment.temporaryFolder("data")
