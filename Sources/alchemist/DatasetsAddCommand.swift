@@ -35,11 +35,11 @@ struct DatasetsAddCommand: AsyncParsableCommand {
                 guard let size = SplitSize(text) else { throw BadInput("\(flag) \(text): expected a fraction from 0 to 1 (0.1) or a count of rows (200)") }
                 return size
             }
-            let request = DatasetImportRequest(
+            let request = DatasetImport.request(DatasetImportRequest(
                 name: name, source: URL(fileURLWithPath: from), textColumn: textColumn, labelColumn: labelColumn,
                 idColumn: idColumn, classes: classes.map { $0.split(separator: ",").map(String.init) },
                 description: description, validSize: try size(validSize, "--valid-size"), testSize: try size(testSize, "--test-size"),
-                seed: seed)
+                seed: seed), config: config)
             let catalog = DatasetCatalog(config: config, paths: paths)
             let plan = try DatasetImport.plan(request, reservedNames: DatasetImport.reservedNames(config))
             try DatasetImport.requireNewName(name, catalog: catalog, replace: force)

@@ -18,7 +18,7 @@ struct Overview: AsyncParsableCommand {
             print("Run `alchemist` in a terminal for the full-screen interface; the command line works too:\n")
             print("Datasets in \(paths.dataDir.path):")
             for entry in catalog.entries() {
-                let status = entry.isPresent ? "present" : (entry.fetchName != nil ? "absent (alchemist datasets fetch \(entry.name))" : "absent")
+                let status = entry.isPresent ? "present" : (entry.isFetchable ? "absent (alchemist datasets fetch \(entry.name))" : "absent (alchemist datasets add \(entry.name) --from FILE)")
                 print("  \(entry.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.labels.joined(separator: "/")) — \(status)")
             }
             // The demo job: example programs of the project, applied in the sandbox to the synthetic demo data.

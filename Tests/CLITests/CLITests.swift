@@ -167,12 +167,48 @@ func close(_ value: Any?, _ expected: Double) -> Bool {
         #expect(try contents() == ["youtube"])
     }
 
-    @Test func fetchWithoutAMirrorSaysWhereToPutTheFiles() throws {
+    @Test func fetchWithoutASourceSaysHowToAddTheDataset() throws {
         let data = try TestEnvironment.temporaryFolder("data")
         defer { try? FileManager.default.removeItem(at: data) }
-        let result = try cli.run(["datasets", "fetch", "cancer", "--data-dir", data.path])
+        let result = try cli.run(["datasets", "fetch", "reddit", "--data-dir", data.path])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("no public mirror"))
+        #expect(result.stderr.contains("no public labeled copy") && result.stderr.contains("alchemist datasets add reddit --from FILE"), "\(result.stderr)")
+        let neither = try cli.run(["datasets", "fetch", "--data-dir", data.path])
+        #expect(neither.status == 2 && neither.stderr.contains("--all"), "\(neither.stderr)")
+        let listed = try cli.run(["datasets", "--data-dir", data.path, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any]
+        let rows = (object?["datasets"] as? [[String: Any]]) ?? []
+        let fetchable = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["name"] as? String).map { ($0, row["fetchable"] as? Bool) } })
+        #expect(fetchable["reddit"] == false && fetchable["cancer"] == true && fetchable["finance"] == true && fetchable["youtube"] == true)
+        #expect((rows.first { $0["name"] as? String == "reddit" }?["no_public_source"] as? String)?.contains("datasets add reddit") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).isEmpty)
+    }
+
+    @Test func fetchAllTakesEveryAbsentDatasetWithASource() throws {
+        let data = try TestEnvironment.temporaryFolder("data")
+        let served = try TestEnvironment.temporaryFolder("served")
+        defer {
+            try? FileManager.default.removeItem(at: data)
+            try? FileManager.default.removeItem(at: served)
+        }
+        // A server where only the Medical Abstracts files exist: --all fetches medabs and reports every other failure by name.
+        let medabs = served.appendingPathComponent("medabs")
+        try FileManager.default.createDirectory(at: medabs, withIntermediateDirectories: true)
+        var lines = ["condition_label,medical_abstract"]
+        for row in 0..<20 { lines.append("\(row % 5 + 1),abstract \(row)") }
+        for file in ["medical_tc_train.csv", "medical_tc_test.csv"] { try Data(lines.joined(separator: "\n").utf8).write(to: medabs.appendingPathComponent(file)) }
+        let server = try LoopbackFileServer(serving: served)
+        defer { server.stop() }
+        let result = try cli.run(["datasets", "fetch", "--all", "--data-dir", data.path, "--base-url", server.baseURL])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("fetched medabs"), "\(result.stdout)")
+        for name in ["youtube", "sms", "imdb", "yelp", "agnews", "cancer", "french", "finance"] {
+            #expect(result.stderr.contains("\(name): ") && result.stderr.contains("HTTP 404"), "\(name): \(result.stderr)")
+        }
+        #expect(!result.stderr.contains("reddit"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path) == ["medabs"])
+        let again = try cli.run(["datasets", "fetch", "medabs", "--data-dir", data.path, "--base-url", server.baseURL])
+        #expect(again.status == 2 && again.stderr.contains("already present"), "\(again.stderr)")
     }
 }
 

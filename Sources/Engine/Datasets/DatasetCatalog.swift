@@ -10,10 +10,19 @@ public struct DatasetEntry: Sendable, Equatable {
     public var origin: Origin
     /// Where the files are; nil when the dataset is not on disk.
     public var folder: URL?
-    /// Folder name on the public mirror, when `datasets fetch` can download it.
+    /// Folder name on the WRENCH mirror, when the dataset comes from there.
     public var fetchName: String?
+    /// Where `datasets fetch` gets a named dataset (mirror, public source, or none and why); nil for custom ones.
+    public var fetchRoute: FetchRoute?
 
     public var isPresent: Bool { folder != nil }
+    /// `datasets fetch` can get it (from the mirror or its public source).
+    public var isFetchable: Bool { fetchRoute?.isFetchable ?? false }
+    /// For a named dataset without a public source: why, and that `datasets add NAME --from FILE` adds it.
+    public var noPublicSource: String? {
+        if case .unavailable(let reason) = fetchRoute { return reason }
+        return nil
+    }
 }
 
 /// Finds datasets in the data folder (then the project's bundled folder) and loads them.
@@ -32,7 +41,8 @@ public struct DatasetCatalog: Sendable {
     public func entries() -> [DatasetEntry] {
         var result = config.datasets.map { spec in
             DatasetEntry(name: spec.name, title: spec.title, labels: spec.labels, description: spec.description,
-                         origin: .named, folder: folder(forNamed: spec.name), fetchName: spec.fetchName)
+                         origin: .named, folder: folder(forNamed: spec.name), fetchName: spec.fetchName,
+                         fetchRoute: FetchRoute.of(spec))
         }
         var seen = Set(result.map(\.name))
         for base in searchFolders {
@@ -44,13 +54,16 @@ public struct DatasetCatalog: Sendable {
                       let manifest = try? CustomDatasetManifest.read(manifestFile), !seen.contains(manifest.name) else { continue }
                 seen.insert(manifest.name)
                 result.append(DatasetEntry(name: manifest.name, title: manifest.name, labels: manifest.classes,
-                                           description: manifest.description, origin: .custom, folder: folder, fetchName: nil))
+                                           description: manifest.description, origin: .custom, folder: folder, fetchName: nil, fetchRoute: nil))
             }
         }
         return result
     }
 
     public func entry(named name: String) -> DatasetEntry? { entries().first { $0.name == name } }
+
+    /// What `datasets fetch --all` fetches: the named datasets that are absent and can be fetched, in config order.
+    public func absentFetchable() -> [DatasetEntry] { entries().filter { $0.origin == .named && !$0.isPresent && $0.isFetchable } }
 
     func folder(forNamed name: String) -> URL? {
         for base in searchFolders {
@@ -77,7 +90,7 @@ public struct DatasetCatalog: Sendable {
             throw DatasetError(file: paths.dataDir.path, reason: "unknown dataset \"\(name)\" (known: \(known))")
         }
         guard let folder = entry.folder else {
-            let hint = entry.fetchName != nil ? "run `alchemist datasets fetch \(name)`" : "no public mirror is known; put its files in \(paths.dataDir.appendingPathComponent(name).path)"
+            let hint = entry.isFetchable ? "run `alchemist datasets fetch \(name)`" : (entry.noPublicSource ?? "put its files in \(paths.dataDir.appendingPathComponent(name).path)")
             throw DatasetError(file: paths.dataDir.appendingPathComponent(name).path, reason: "dataset \(name) is not present: \(hint)")
         }
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent("dataset.json").path) {

@@ -16,35 +16,43 @@ public struct FetchProgress: Sendable {
     public var expected: Int64?
 }
 
-/// Downloads a named dataset's WRENCH files from the public mirror. All four files land in a
-/// hidden staging folder, are checked by loading them, and only then is the folder renamed into
-/// place: a cut download leaves nothing behind under the dataset's name.
+/// Downloads a named dataset by its `FetchRoute`: the four WRENCH files from the mirror, or the
+/// files of its public source, converted by `SourceConverter`. Everything lands in a hidden
+/// staging folder and is checked by loading it before the dataset's folder takes its name: a cut
+/// download or a changed format leaves nothing behind under the dataset's name.
 public struct DatasetFetcher: Sendable {
     public let baseURL: URL
     public let timeoutSeconds: Int
+    /// When set (`--base-url`, ALCHEMIST_FETCH_BASE_URL), public sources are read from
+    /// `<base>/<dataset>/<file name>` instead of their own URLs, like the mirror's layout.
+    public let sourceBaseURL: URL?
 
     public static let files = ["label.json", "train.json", "valid.json", "test.json"]
 
-    public init(baseURL: URL, timeoutSeconds: Int) {
+    public init(baseURL: URL, timeoutSeconds: Int, sourceBaseURL: URL? = nil) {
         self.baseURL = baseURL
         self.timeoutSeconds = timeoutSeconds
+        self.sourceBaseURL = sourceBaseURL
     }
 
     /// The mirror to use: `flag`, else ALCHEMIST_FETCH_BASE_URL, else config.json `fetch.base_url`.
+    /// A flag or the environment also stands in for the public sources' own URLs.
     public static func mirror(config: AppConfig, flag: String? = nil,
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatasetFetcher {
-        let base = flag ?? environment["ALCHEMIST_FETCH_BASE_URL"] ?? config.fetch.baseURL
+        let override = flag ?? environment["ALCHEMIST_FETCH_BASE_URL"]
+        let base = override ?? config.fetch.baseURL
         guard let url = URL(string: base), url.scheme == "https" || url.scheme == "http" else {
             throw FetchError(url: base, reason: "the fetch base URL is not an http(s) URL")
         }
-        return DatasetFetcher(baseURL: url, timeoutSeconds: config.fetch.timeoutSeconds)
+        return DatasetFetcher(baseURL: url, timeoutSeconds: config.fetch.timeoutSeconds, sourceBaseURL: override == nil ? nil : url)
     }
 
     /// - Returns: the dataset's new folder.
     public func fetch(_ spec: DatasetSpec, into dataDir: URL, replace: Bool = false,
                       progress: @escaping @Sendable (FetchProgress) -> Void = { _ in }) async throws -> URL {
-        guard let remote = spec.fetchName else {
-            throw FetchError(url: spec.name, reason: "no public mirror is known for \(spec.name); put its files in \(dataDir.appendingPathComponent(spec.name).path)")
+        let route = FetchRoute.of(spec)
+        if case .unavailable(let reason) = route {
+            throw FetchError(url: spec.name, reason: reason)
         }
         let target = dataDir.appendingPathComponent(spec.name)
         if FileManager.default.fileExists(atPath: target.path) && !replace {
@@ -53,7 +61,9 @@ public struct DatasetFetcher: Sendable {
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
         let staging = dataDir.appendingPathComponent(".fetch-\(spec.name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        do {
+        defer { try? FileManager.default.removeItem(at: staging) }
+        switch route {
+        case .wrenchMirror(let remote):
             for file in Self.files {
                 let url = baseURL.appendingPathComponent(remote).appendingPathComponent(file)
                 try await download(url, to: staging.appendingPathComponent(file), name: file, progress: progress)
@@ -62,10 +72,27 @@ public struct DatasetFetcher: Sendable {
             if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
             try FileManager.default.moveItem(at: staging, to: target)
             return target
-        } catch {
-            try? FileManager.default.removeItem(at: staging)
-            throw error
+        case .publicSource(let source):
+            var downloads: [SourceConverter.Download] = []
+            for (index, file) in source.files.enumerated() {
+                let url = try sourceURL(file, dataset: spec.name)
+                let local = staging.appendingPathComponent("\(index)-\(file.name)")
+                try await download(url, to: local, name: file.name, progress: progress)
+                downloads.append(SourceConverter.Download(file: file, url: url.absoluteString, local: local))
+            }
+            return try SourceConverter.install(source, spec: spec, downloads: downloads, into: dataDir, replace: replace)
+        case .unavailable:
+            throw FetchError(url: spec.name, reason: "no public source")  // handled above
         }
+    }
+
+    /// Where one file of a public source is read from: its own URL, or `<base>/<dataset>/<name>`.
+    func sourceURL(_ file: SourceFile, dataset: String) throws -> URL {
+        if let sourceBaseURL {
+            return sourceBaseURL.appendingPathComponent(dataset).appendingPathComponent(file.name)
+        }
+        guard let url = URL(string: file.url) else { throw FetchError(url: file.url, reason: "not a URL") }
+        return url
     }
 
     private func download(_ url: URL, to file: URL, name: String, progress: @escaping @Sendable (FetchProgress) -> Void) async throws {

@@ -2,9 +2,6 @@ import Foundation
 
 /// The names a new dataset may take, the same for `datasets add` and the TUI.
 extension DatasetImport {
-    /// The names `plan` refuses: those of the named datasets in config.json.
-    public static func reservedNames(_ config: AppConfig) -> Set<String> { Set(config.datasets.map(\.name)) }
-
     /// A valid name from a file's name: "My tickets (2024).csv" → "My_tickets_2024"; "dataset" when nothing is left.
     public static func suggestedName(for file: URL) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))

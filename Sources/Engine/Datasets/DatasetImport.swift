@@ -137,55 +137,30 @@ public enum DatasetImport {
             texts: kept.map { $0.values[textColumn] ?? "" }, labels: labels, split: split, warnings: warnings)
     }
 
-    /// Writes the plan as `<dataDir>/<name>/`; `replace` swaps out a folder already there.
+    /// Writes the plan as `<dataDir>/<name>/`; `replace` swaps out a folder already there (keeping its hand labels).
     @discardableResult
-    /// Writes the dataset folder; `replace` swaps it for an existing one, keeping that one's hand labels.
     public static func write(_ plan: DatasetImportPlan, into dataDir: URL, replace: Bool = false) throws -> URL {
-        let fileManager = FileManager.default
-        let target = dataDir.appendingPathComponent(plan.request.name)
-        if fileManager.fileExists(atPath: target.path), !replace {
-            throw DatasetError(file: target.path, reason: "a dataset folder of this name exists (--force replaces it)")
-        }
-        do { try fileManager.createDirectory(at: dataDir, withIntermediateDirectories: true) } catch {
-            throw DatasetError(file: dataDir.path, reason: "cannot create the data folder (\(JSONReader.describe(error)))")
-        }
-        let staging = dataDir.appendingPathComponent(".\(plan.request.name).adding-\(UUID().uuidString.prefix(8))")
-        defer { try? fileManager.removeItem(at: staging) }
-        do {
-            try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
-            for split in SplitName.allCases {
-                let rows = plan.rows(of: split)
-                guard !rows.isEmpty else { continue }
-                try splitLines(plan, rows).write(to: staging.appendingPathComponent("\(split.rawValue).jsonl"))
-            }
-            try manifest(plan).write(to: staging.appendingPathComponent("dataset.json"))
-            // Answers given by hand to the folder being replaced are kept: they name rows by id.
-            let handLabels = target.appendingPathComponent(HandLabels.fileName)
-            if replace, fileManager.fileExists(atPath: handLabels.path) {
-                try fileManager.copyItem(at: handLabels, to: staging.appendingPathComponent(HandLabels.fileName))
-            }
-        } catch {
-            throw DatasetError(file: staging.path, reason: "cannot write the dataset (\(JSONReader.describe(error)))")
-        }
-        // What was written must load back as the plan says, before it takes the name.
-        let loaded = try CustomDatasetLoader.load(folder: staging)
-        guard loaded.splits.values.map(\.count).reduce(0, +) == plan.rowCount else {
-            throw DatasetError(file: staging.path, reason: "the written dataset does not read back with \(plan.rowCount) rows")
-        }
-        var old: URL?
-        if fileManager.fileExists(atPath: target.path) {
-            let aside = dataDir.appendingPathComponent(".\(plan.request.name).replaced-\(UUID().uuidString.prefix(8))")
-            do { try fileManager.moveItem(at: target, to: aside) } catch {
-                throw DatasetError(file: target.path, reason: "cannot move the old folder aside (\(JSONReader.describe(error)))")
-            }
-            old = aside
-        }
-        do { try fileManager.moveItem(at: staging, to: target) } catch {
-            if let old { try? fileManager.moveItem(at: old, to: target) }
-            throw DatasetError(file: target.path, reason: "cannot move the dataset into place (\(JSONReader.describe(error)))")
-        }
-        if let old { try? fileManager.removeItem(at: old) }
-        return target
+        let contents = DatasetFolder.Contents(
+            name: plan.request.name, description: plan.request.description ?? "Texts from \(plan.request.source.lastPathComponent).",
+            classes: plan.classes, ids: plan.ids, texts: plan.texts, labels: plan.labels, split: plan.split,
+            source: sourceObject(plan), readme: nil)
+        return try DatasetFolder.write(contents, into: dataDir, replace: replace, purpose: "adding")
+    }
+
+    /// Names `datasets add` refuses: the named datasets that `datasets fetch` can get. A named
+    /// dataset without a public source (reddit) may be added from the user's own file.
+    public static func reservedNames(_ config: AppConfig) -> Set<String> {
+        Set(config.datasets.filter { FetchRoute.of($0).isFetchable }.map(\.name))
+    }
+
+    /// A request for a named dataset keeps config.json's classes (in its order, so class ids match
+    /// the prompts) and description unless the user gave others.
+    public static func request(_ request: DatasetImportRequest, config: AppConfig) -> DatasetImportRequest {
+        guard let spec = config.dataset(named: request.name) else { return request }
+        var adapted = request
+        adapted.classes = request.classes ?? spec.labels
+        adapted.description = request.description ?? spec.description
+        return adapted
     }
 
     /// A dataset name is a folder name: letters, digits, `-` and `_`, not one of the named ten.
@@ -230,7 +205,7 @@ public enum DatasetImport {
             throw DatasetError(file: name, reason: "a dataset name uses letters, digits, - and _ (at most 64, not starting with -)")
         }
         if reserved.contains(name) {
-            throw DatasetError(file: name, reason: "\(name) is one of the named datasets; choose another name")
+            throw DatasetError(file: name, reason: "\(name) is one of the named datasets, fetched with `alchemist datasets fetch \(name)`; choose another name")
         }
     }
 
@@ -292,29 +267,14 @@ public enum DatasetImport {
         }
     }
 
-    static func splitLines(_ plan: DatasetImportPlan, _ rows: [Int]) throws -> Data {
-        var data = Data()
-        for row in rows {
-            let object: [String: Any] = ["id": plan.ids[row], "text": plan.texts[row],
-                                         "label": plan.labels[row].map { plan.classes[$0] } ?? NSNull()]
-            data.append(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            data.append(0x0A)
-        }
-        return data
-    }
-
-    static func manifest(_ plan: DatasetImportPlan) throws -> Data {
-        let source: [String: Any] = [
+    /// The provenance of an added file, kept as `source` in dataset.json.
+    static func sourceObject(_ plan: DatasetImportPlan) -> [String: Any] {
+        [
             "file": plan.request.source.lastPathComponent, "format": plan.format.rawValue,
             "text_column": plan.textColumn, "label_column": plan.labelColumn ?? NSNull(), "id_column": plan.idColumn ?? NSNull(),
             "split_seed": plan.request.seed, "valid_size": plan.validSize.description, "test_size": plan.testSize.description,
             "rows": ["train": plan.split.train.count, "valid": plan.split.valid.count, "test": plan.split.test.count],
             "added": ISO8601DateFormatter().string(from: Date()),
         ]
-        let object: [String: Any] = [
-            "name": plan.request.name, "description": plan.request.description ?? "Texts from \(plan.request.source.lastPathComponent).",
-            "classes": plan.classes, "format": "jsonl", "text_field": "text", "label_field": "label", "source": source,
-        ]
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 }

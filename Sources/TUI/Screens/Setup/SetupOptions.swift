@@ -74,7 +74,7 @@ public struct SetupOptions: Sendable {
         let catalog = DatasetCatalog(config: config, paths: paths)
         let datasets = catalog.entries().map { entry in
             DatasetRow(name: entry.name, classCount: entry.labels.count, isPresent: entry.isPresent,
-                       sizeText: entry.folder.flatMap(trainSize), template: templates.template(for: entry), canFetch: entry.fetchName != nil)
+                       sizeText: entry.folder.flatMap(trainSize), template: templates.template(for: entry), canFetch: entry.isFetchable)
         }
         let models = config.models.filter { $0.kind == .chat }.map { model in
             let readiness = GenerationBlocker.ModelReadiness(model, config: config, keys: keys, appHome: paths.appHome)
