@@ -53,16 +53,8 @@ public struct PromptingCostEstimate: Sendable, Equatable {
     /// Two decimals from a cent up, four below ("$0.0042"); "<$0.0001" for less than that.
     public static func dollars(_ amount: Decimal) -> String { Money.format(amount, .summary) }
 
-    /// 1586 → "1,586".
-    public static func grouped(_ number: Int) -> String {
-        let digits = String(number.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return (number < 0 ? "-" : "") + out
-    }
+    /// 1586 → "1,586" (`CountText`).
+    public static func grouped(_ number: Int) -> String { CountText.grouped(number) }
 
     private func grouped(_ number: Int) -> String { Self.grouped(number) }
 }
