@@ -66,7 +66,27 @@ extension MultilayerPerceptron {
         settings.archive(into: &archive)
         archive.numbers["classes"] = Double(classes)
         archive.numbers["hiddenUnits"] = Double(hiddenUnits)
-        archive.floats = ["inputWeights": inputWeights, "hiddenBias": hiddenBias, "outputWeights": outputWeights, "outputBias": outputBias]
+        archive.floats = ["hiddenBias": hiddenBias, "outputWeights": outputWeights, "outputBias": outputBias]
+        // The first layer is millions of weights, most still at their start: keep the start's seed
+        // and the columns that differ from it (compared bit for bit, so reading back is exact).
+        guard hiddenUnits > 0, initSeed < 1 << 53 else {
+            archive.floats["inputWeights"] = inputWeights
+            return archive
+        }
+        var generator = SplitMix64(seed: initSeed)
+        let start = Self.initialInputWeights(count: inputWeights.count, generator: &generator)
+        var columns: [Double] = [], weights: [Float] = []
+        for column in 0..<(inputWeights.count / hiddenUnits) {
+            let range = (column * hiddenUnits)..<((column + 1) * hiddenUnits)
+            if range.contains(where: { inputWeights[$0].bitPattern != start[$0].bitPattern }) {
+                columns.append(Double(column))
+                weights += inputWeights[range]
+            }
+        }
+        archive.numbers["initSeed"] = Double(initSeed)
+        archive.numbers["inputColumns"] = Double(inputWeights.count / hiddenUnits)
+        archive.doubles["changedColumns"] = columns
+        archive.floats["changedInputWeights"] = weights
         return archive
     }
 
@@ -79,7 +99,22 @@ extension MultilayerPerceptron {
         hiddenBias = try archive.floatArray("hiddenBias", count: hidden)
         outputWeights = try archive.floatArray("outputWeights", count: hidden * classes)
         outputBias = try archive.floatArray("outputBias", count: classes)
-        inputWeights = try archive.floatArray("inputWeights")
+        if archive.floats["inputWeights"] != nil {
+            inputWeights = try archive.floatArray("inputWeights")
+        } else {
+            let seed = try archive.integer("initSeed"), count = try archive.integer("inputColumns") * hidden
+            let columns = try archive.doubleArray("changedColumns")
+            let changed = try archive.floatArray("changedInputWeights", count: columns.count * hidden)
+            var generator = SplitMix64(seed: UInt64(seed))
+            inputWeights = Self.initialInputWeights(count: count, generator: &generator)
+            initSeed = UInt64(seed)
+            for (index, column) in columns.enumerated() {
+                guard let column = Int(exactly: column), column >= 0, (column + 1) * hidden <= count else {
+                    throw ParameterArchiveError(file: archive.kind, reason: "changed column \(column) is outside the \(count / hidden) input columns")
+                }
+                for unit in 0..<hidden { inputWeights[column * hidden + unit] = changed[index * hidden + unit] }
+            }
+        }
         guard hidden > 0, inputWeights.count % hidden == 0 else {
             throw ParameterArchiveError(file: archive.kind, reason: "\(inputWeights.count) input weights do not fit \(hidden) hidden units")
         }

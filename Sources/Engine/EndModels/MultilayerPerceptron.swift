@@ -11,6 +11,9 @@ public struct MultilayerPerceptron: EndModel {
     var outputWeights: [Float] = []  // hidden × classes
     var outputBias: [Float] = []
     var classes = 0
+    /// The seed of the last fit: the first layer starts from its first draws, and a column no
+    /// training row has keeps them (so a saved model stores only the columns training changed).
+    var initSeed: UInt64 = 0
 
     public init(hiddenUnits: Int = 64, settings: TrainingSettings = TrainingSettings()) {
         self.hiddenUnits = hiddenUnits
@@ -24,12 +27,11 @@ public struct MultilayerPerceptron: EndModel {
         try EndModelInput.validate(features, targets, validation)
         classes = targets.classes
         var generator = SplitMix64(seed: seed)
-        func uniform(_ scale: Float) -> Float { (Float(generator.next() >> 40) / Float(1 << 24) * 2 - 1) * scale }
-        let inputScale = Float(1)  // inputs are L2-normalised rows with few non-zeros
-        inputWeights = (0..<(features.columnCount * hiddenUnits)).map { _ in uniform(inputScale * 0.1) }
+        initSeed = seed
+        inputWeights = Self.initialInputWeights(count: features.columnCount * hiddenUnits, generator: &generator)
         hiddenBias = [Float](repeating: 0, count: hiddenUnits)
         let outputScale = (6 / Float(hiddenUnits + classes)).squareRoot()
-        outputWeights = (0..<(hiddenUnits * classes)).map { _ in uniform(outputScale) }
+        outputWeights = (0..<(hiddenUnits * classes)).map { _ in Self.uniform(outputScale, &generator) }
         outputBias = [Float](repeating: 0, count: classes)
 
         var best = (accuracy: -1.0, state: snapshot())
@@ -74,6 +76,16 @@ public struct MultilayerPerceptron: EndModel {
             }
         }
         if validation != nil { restore(best.state) }
+    }
+
+    static func uniform(_ scale: Float, _ generator: inout SplitMix64) -> Float {
+        (Float(generator.next() >> 40) / Float(1 << 24) * 2 - 1) * scale
+    }
+
+    /// The first layer's starting weights: the first `count` draws of the fit's generator, small
+    /// because inputs are L2-normalised rows with few non-zeros.
+    static func initialInputWeights(count: Int, generator: inout SplitMix64) -> [Float] {
+        (0..<count).map { _ in uniform(0.1, &generator) }
     }
 
     private struct State {
