@@ -375,3 +375,29 @@ enum ResultsFixtures {
         #expect(AppView.render(state).text.contains("wrote 400 rows"))
     }
 }
+
+/// `e` writes a saved run's programs, `i` labels a file with it; both ask for the path first.
+@Suite struct ResultsProgramsAndPredictTests {
+    @Test func eProposesTheRunsProgramsFolderAndIAsksForAFile() throws {
+        var state = try Fixtures.state()
+        var view = ResultsView(dataset: "demo", running: false)
+        view.showPastResults(ResultsFixtures.pastRows())
+        state.results = view
+        state.screen = .results
+        let run = URL(fileURLWithPath: "/data/runs/demo/20250302T101500-0a1b2c3d")
+        _ = update(&state, .key(.char("e")))
+        #expect(state.editing?.target == .programsExportPath)
+        #expect(state.editing?.editor.text == run.appendingPathComponent("programs").path)
+        #expect(update(&state, .key(.enter)).contains(.exportRunPrograms(run: run, to: run.appendingPathComponent("programs"))))
+        _ = update(&state, .key(.char("i")))
+        #expect(state.editing?.target == .predictInput)
+        for _ in 0..<(state.editing?.editor.text.count ?? 0) { _ = update(&state, .key(.backspace)) }
+        for character in "/tmp/new.csv" { _ = update(&state, .key(.char(character))) }
+        #expect(update(&state, .key(.enter)).contains(.predictWithRun(run: run, input: URL(fileURLWithPath: "/tmp/new.csv"))))
+        #expect(RunExport.predictionFile(run: run, input: URL(fileURLWithPath: "/tmp/new.csv")).path
+            == run.appendingPathComponent("predictions/new-labeled.csv").path)
+        // A past result without a saved run: the keys say why instead.
+        _ = update(&state, .key(.down))
+        #expect(state.disabledReasons[.predictFile]?.contains("no saved run") == true)
+    }
+}

@@ -21,6 +21,14 @@ public enum RunExport {
     public static func defaultFile(run folder: URL) -> URL {
         folder.appendingPathComponent("export").appendingPathComponent("train.csv")
     }
+
+    /// Where a front end proposes to write a run's programs: `<run folder>/programs`.
+    public static func defaultProgramsFolder(run folder: URL) -> URL { folder.appendingPathComponent("programs") }
+
+    /// Where a front end writes the labels `predict` gives a file: `<run folder>/predictions/<name>-labeled.csv`.
+    public static func predictionFile(run folder: URL, input: URL) -> URL {
+        folder.appendingPathComponent("predictions").appendingPathComponent(input.deletingPathExtension().lastPathComponent + "-labeled.csv")
+    }
     static let chunk = 4096
 
     /// - Throws: `ExportError` when the dataset is not the run's or has changed since the run

@@ -47,6 +47,14 @@ public struct RunPredictor: Sendable {
         }
     }
 
+    /// The run's programs as a self-contained bundle (`alchemist programs export` writes the same).
+    public func programBundle() throws -> ProgramBundle {
+        ProgramBundle(dataset: run.manifest.dataset, classes: run.manifest.classes, programs: try programs())
+    }
+
+    /// Whether the run has programs to apply (not the dataset's own weak labels).
+    public var hasPrograms: Bool { run.manifest.votes == "programs" }
+
     /// Reads the input, labels every row and writes the output (format from its extension).
     /// - Throws: `DatasetError` for the input, `ExportError` for the run or the output,
     ///   `SandboxError` when the programs cannot be applied.

@@ -70,6 +70,10 @@ public enum Effect: Sendable, Equatable {
     case loadPastResults
     /// Write a saved run's train split to a file (`RunExport`); the outcome comes back as a status.
     case exportRun(run: URL, to: URL)
+    /// Write a saved run's programs as a bundle (`ProgramBundle`).
+    case exportRunPrograms(run: URL, to: URL)
+    /// Label a file of new texts with a saved run (`RunPredictor`, with its programs when it has some).
+    case predictWithRun(run: URL, input: URL)
     /// Show a file read-only in the viewer (an experiment log).
     case showFile(URL)
     case fetchDataset(String)

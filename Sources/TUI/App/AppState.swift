@@ -31,6 +31,10 @@ public enum EditedText: String, Sendable, Hashable {
     case batchCount
     /// Where the results screen exports a saved run.
     case exportPath
+    /// Where the results screen writes a saved run's programs.
+    case programsExportPath
+    /// The file of new texts the results screen labels with a saved run.
+    case predictInput
     /// The file "add a dataset" reads, typed instead of picked (a folder opens the picker there).
     case datasetFile
 
@@ -41,12 +45,15 @@ public enum EditedText: String, Sendable, Hashable {
         case .knowledgePath: return "Knowledge path (a source-list JSON file, a folder or a file)"
         case .batchCount: return "How many more programs? (1–50; each one that loads is saved)"
         case .exportPath: return "Export the train split to (.csv, .jsonl, .parquet, or .json for WRENCH)"
+        case .programsExportPath: return "Export the run's programs to the folder (apply.py, labeling_functions.py)"
+        case .predictInput: return "Label the texts of the file (.csv, .tsv, .jsonl, .json or .parquet) with this run"
         case .datasetFile: return "Dataset file (.csv, .tsv, .jsonl, .json or .parquet) or a folder"
         }
     }
 
     /// One-line texts: enter closes their editor.
-    public var isOneLine: Bool { self == .knowledgePath || self == .batchCount || self == .exportPath || self == .datasetFile }
+    public var isOneLine: Bool { self == .knowledgePath || self == .batchCount || self == .exportPath || self == .datasetFile
+        || self == .programsExportPath || self == .predictInput }
 }
 
 /// Everything the TUI shows; changed only by `update`.

@@ -63,6 +63,10 @@ struct EffectInterpreter {
             runner?.loadPastResults()
         case .exportRun(let run, let file):
             runner?.export(run: run, to: file)
+        case .exportRunPrograms(let run, let folder):
+            runner?.exportPrograms(run: run, to: folder)
+        case .predictWithRun(let run, let input):
+            runner?.predict(run: run, input: input)
         case .fetchDataset(let name):
             runner?.fetch(name)
         case .openSettings:

@@ -85,6 +85,34 @@ extension EngineRunner {
         }
     }
 
+    /// Writes a saved run's programs as a bundle (the CLI's `programs export`, for the run's own programs).
+    func exportPrograms(run folder: URL, to target: URL) {
+        launch(.exporting) { [self] in
+            do {
+                let bundle = try RunPredictor(run: try LoadedRun.load(folder), sandbox: config.sandbox).programBundle()
+                let written = try bundle.write(to: target, replace: false)
+                post(.status("exported \(bundle.programs.count) programs to \(written.path) (python3 apply.py INPUT.csv VOTES.csv)"))
+            } catch {
+                post(.status("programs export failed: \(error)", isError: true))
+            }
+        }
+    }
+
+    /// Labels a file of new texts with a saved run (its programs and label model where it has
+    /// programs, else its end model), into `RunExport.predictionFile`.
+    func predict(run folder: URL, input: URL) {
+        launch(.exporting) { [self] in
+            do {
+                let predictor = RunPredictor(run: try LoadedRun.load(folder), sandbox: config.sandbox)
+                let output = RunExport.predictionFile(run: folder, input: input)
+                let summary = try await predictor.predict(RunPredictor.Input(file: input), to: output, withPrograms: predictor.hasPrograms)
+                post(.status(summary.line))
+            } catch {
+                post(.status("labeling the file failed: \(error)", isError: true))
+            }
+        }
+    }
+
     func loadPastResults() {
         do {
             post(.pastResults(try PastResults.read(ExperimentLog(folder: paths.expLogDir).resultsFile, runsFolder: paths.runsFolder)))

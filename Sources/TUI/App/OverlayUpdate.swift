@@ -62,13 +62,23 @@ private func editorKey(_ key: Key, target: EditedText, editor: TextEditor, _ sta
             state.popOverlay()
             state.batchSize = count
             return startBatch(&state)
-        case .exportPath:
+        case .exportPath, .programsExportPath, .predictInput:
             state.popOverlay()
             let path = (text.trimmingCharacters(in: .whitespacesAndNewlines) as NSString).expandingTildeInPath
             guard let run = state.exportingRun, !path.isEmpty else { return [.render] }
-            state.status = "exporting to \(path)…"
+            let url = URL(fileURLWithPath: path)
             state.statusIsError = false
-            return [.exportRun(run: run, to: URL(fileURLWithPath: path)), .render]
+            switch target {
+            case .programsExportPath:
+                state.status = "exporting the programs to \(path)…"
+                return [.exportRunPrograms(run: run, to: url), .render]
+            case .predictInput:
+                state.status = "labeling \(path)…"
+                return [.predictWithRun(run: run, input: url), .render]
+            default:
+                state.status = "exporting to \(path)…"
+                return [.exportRun(run: run, to: url), .render]
+            }
         }
         state.popOverlay()
         state.status = "\(target.title) kept"

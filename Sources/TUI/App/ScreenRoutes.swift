@@ -59,6 +59,14 @@ func resultsKey(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.exportingRun = run
             state.push(.editor(.exportPath, TextEditor(RunExport.defaultFile(run: run).path)))
             return [.render]
+        case .exportPrograms(let run):
+            state.exportingRun = run
+            state.push(.editor(.programsExportPath, TextEditor(RunExport.defaultProgramsFolder(run: run).path)))
+            return [.render]
+        case .predict(let run):
+            state.exportingRun = run
+            state.push(.editor(.predictInput, TextEditor(FileManager.default.currentDirectoryPath + "/")))
+            return [.render]
         }
     }
 }

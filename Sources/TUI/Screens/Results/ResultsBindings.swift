@@ -10,6 +10,8 @@ extension Action {
     public static let togglePastResults = Action("togglePastResults")
     public static let openLog = Action("openLog")
     public static let exportRun = Action("exportRun")
+    public static let exportRunPrograms = Action("exportRunPrograms")
+    public static let predictFile = Action("predictFile")
 }
 
 extension KeyBindings {
@@ -26,6 +28,12 @@ extension KeyBindings {
         KeyBinding(keys: [.char("x")], scope: .results, action: .exportRun, shortHelp: "export",
                    longHelp: "Export the labeled training set of this run, or of the selected past result's saved run (the path's extension picks the format).",
                    showsInBar: true),
+        KeyBinding(keys: [.char("e")], scope: .results, action: .exportRunPrograms, shortHelp: "export programs",
+                   longHelp: "Write the programs of this run (or of the selected past result's run) as a folder that needs nothing of this tool.",
+                   showsInBar: false),
+        KeyBinding(keys: [.char("i")], scope: .results, action: .predictFile, shortHelp: "label a file",
+                   longHelp: "Label the texts of a file with this run: its programs and label model, the end model where none votes; written to <run>/predictions/.",
+                   showsInBar: false),
         KeyBinding(keys: [.tab], scope: .results, action: .focusNext, shortHelp: "next section",
                    longHelp: "Focus the next results section (programs, label models, end models, chart).", showsInBar: true),
         KeyBinding(keys: [.backTab], scope: .results, action: .focusPrevious, shortHelp: "prev section",
@@ -44,6 +52,7 @@ extension KeyBindings {
 /// Why a results key cannot be used now (`AppState.disabledReasons`).
 func resultsDisabledReasons(_ view: ResultsView) -> [Action: String] {
     guard view.runToExport == nil else { return [:] }
-    if view.tab == .past { return [.exportRun: "the selected past result has no saved run (labeled before runs were kept)"] }
-    return [.exportRun: view.isRunning ? "the run has not finished" : "no finished run to export"]
+    let reason = view.tab == .past ? "the selected past result has no saved run (labeled before runs were kept)"
+        : view.isRunning ? "the run has not finished" : "no finished run to export"
+    return [.exportRun: reason, .exportRunPrograms: reason, .predictFile: reason]
 }

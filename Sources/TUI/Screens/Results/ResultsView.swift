@@ -15,6 +15,10 @@ public enum ResultsRequest: Sendable, Equatable {
     case openLog(URL)
     /// Ask where to export this saved run's labels.
     case export(run: URL)
+    /// Ask where to write this saved run's programs.
+    case exportPrograms(run: URL)
+    /// Ask for a file of new texts to label with this saved run.
+    case predict(run: URL)
 }
 
 /// The sections of a finished run, in focus order.
@@ -167,6 +171,10 @@ public struct ResultsView: Sendable {
             return logToOpen.map(ResultsRequest.openLog)
         case .exportRun:
             return runToExport.map { ResultsRequest.export(run: $0) }
+        case .exportRunPrograms:
+            return runToExport.map { ResultsRequest.exportPrograms(run: $0) }
+        case .predictFile:
+            return runToExport.map { ResultsRequest.predict(run: $0) }
         case .focusNext, .focusPrevious:
             guard tab == .run, outcome != nil else { return nil }
             let sections = visibleSections
