@@ -307,7 +307,9 @@ public enum ResultsScreen {
         let parts = content.split(.vertical, [.fill, .fixed(1)])
         pastTable(past, selected: view.pastSelection).draw(into: &buffer, in: parts[0])
         if let row = past.indices.contains(view.pastSelection) ? past[view.pastSelection] : nil {
-            var details = [dateText(row.dateText), "\(row.mode)\(row.prior.map { " · prior \($0)" } ?? "") · \(row.codeModel)", "\(row.runs) runs"]
+            // The row's saved run first: x, e and i act on it.
+            let run = row.runID.map { id in row.runFolder != nil ? "run \(id)" : "run \(id) (gone)" } ?? "no saved run"
+            var details = [dateText(row.dateText), run, "\(row.mode)\(row.prior.map { " · prior \($0)" } ?? "") · \(row.codeModel)", "\(row.runs) runs"]
             if let f1 = row.labelModelTestF1 { details.append("\(row.bestLabelModel) F1 \(String(format: "%.3f", f1))") }
             if let coverage = row.trainCoverage { details.append("train coverage \(percent(coverage))") }
             if let seconds = row.seconds { details.append(String(format: "%.1f s", seconds)) }
