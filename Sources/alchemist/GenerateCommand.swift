@@ -129,7 +129,7 @@ struct GenerateCommand: AsyncParsableCommand {
             // The setup screen's rule: the dataset on disk with a template, keys and local installs, a knowledge path for RAG.
             let models = [choices.codeModel] + (choices.resolvedKnowledgeModel.map { [$0] } ?? [])
             if let blocker = GenerationBlocker.first(
-                dataset: dataset, datasetPresent: entry.isPresent, hasTemplate: true,  // every dataset has one: its own or the generated template
+                dataset: dataset, datasetPresent: entry.isPresent, datasetFetchable: entry.isFetchable, hasTemplate: true,  // every dataset has one: its own or the generated template
                 mode: generationMode, models: models.map { GenerationBlocker.ModelReadiness($0, config: config, keys: keys, appHome: paths.appHome) },
                 knowledgePath: knowledge) {
                 throw BadInput(blocker == .noKnowledgePath ? "--knowledge: \(blocker)" : "\(blocker)")

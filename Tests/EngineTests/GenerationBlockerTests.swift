@@ -25,5 +25,7 @@ import Testing
         #expect(first(mode: .alchemistRAG, path: "docs/") == nil)
         #expect(first(mode: .scriptorium, path: nil) == nil)
         #expect(GenerationBlocker.datasetAbsent("sms").description == "sms is not on disk: run `alchemist datasets fetch sms`")
+        #expect(GenerationBlocker.datasetAbsent("reddit", fetchable: false).description
+            == "reddit is not on disk and has no public source: add it with `alchemist datasets add reddit --from FILE`")
     }
 }

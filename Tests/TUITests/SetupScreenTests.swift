@@ -127,7 +127,7 @@ import TestSupport
         // An absent dataset: the engine's sentence, word for word.
         if let absent = state.options.datasets.firstIndex(where: { !$0.isPresent }) {
             state.selection[.dataset] = absent
-            #expect(state.generationBlocker == GenerationBlocker.datasetAbsent(state.options.datasets[absent].name).description)
+            #expect(state.generationBlocker == GenerationBlocker.datasetAbsent(state.options.datasets[absent].name, fetchable: state.options.datasets[absent].canFetch).description)
         }
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// fix them, that the setup screen shows and `alchemist generate` refuses with.
 public enum GenerationBlocker: Equatable, Sendable, CustomStringConvertible {
     case noDataset
-    case datasetAbsent(String)
+    /// Not on disk; `fetchable` when `datasets fetch` can get it (else it is added from a file).
+    case datasetAbsent(String, fetchable: Bool = true)
     case noTemplate(String)
     case missingKey(model: String, variable: String)
     case notInstalled(model: String)
@@ -13,7 +14,9 @@ public enum GenerationBlocker: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noDataset: return "choose a dataset"
-        case .datasetAbsent(let name): return "\(name) is not on disk: run `alchemist datasets fetch \(name)`"
+        case .datasetAbsent(let name, let fetchable):
+            return fetchable ? "\(name) is not on disk: run `alchemist datasets fetch \(name)`"
+                : "\(name) is not on disk and has no public source: add it with `alchemist datasets add \(name) --from FILE`"
         case .noTemplate(let name): return "\(name) has no prompt template"
         case .missingKey(let model, let variable): return "\(model) needs \(variable): set it in the environment or a .env file"
         case .notInstalled(let model): return "\(model) is not installed: run ./scripts/setup-local-llm"
@@ -48,10 +51,10 @@ public enum GenerationBlocker: Equatable, Sendable, CustomStringConvertible {
 
     /// The first reason the choices cannot run, or nil when they can.
     /// - Parameter models: the code model, then the knowledge model when the mode has a knowledge stage.
-    public static func first(dataset: String?, datasetPresent: Bool, hasTemplate: Bool, mode: GenerationMode,
+    public static func first(dataset: String?, datasetPresent: Bool, datasetFetchable: Bool = true, hasTemplate: Bool, mode: GenerationMode,
                              models: [ModelReadiness], knowledgePath: String?) -> GenerationBlocker? {
         guard let dataset else { return .noDataset }
-        guard datasetPresent else { return .datasetAbsent(dataset) }
+        guard datasetPresent else { return .datasetAbsent(dataset, fetchable: datasetFetchable) }
         guard hasTemplate else { return .noTemplate(dataset) }
         for model in models {
             if !model.hasKey, let variable = model.keyVariable { return .missingKey(model: model.id, variable: variable) }

@@ -175,6 +175,7 @@ public struct AppState: Sendable {
         var models = [codeModel]
         if mode.usesKnowledge { models.append(knowledgeModel) }
         guard let blocker = GenerationBlocker.first(dataset: dataset?.name, datasetPresent: dataset?.isPresent ?? false,
+                                                    datasetFetchable: dataset?.canFetch ?? true,
                                                     hasTemplate: dataset?.template != nil, mode: mode,
                                                     models: models.compactMap { $0?.readiness }, knowledgePath: knowledgePath) else { return nil }
         return blocker == .noKnowledgePath ? "\(blocker): K chooses one" : blocker.description
