@@ -50,11 +50,15 @@ for source in job["programs"]:
     exec(compile(source, "<program>", "exec"), namespace)
     functions.append(namespace["label_function"])
 texts = job["texts"]
+if len(sys.argv) > 2:  # "part/parts": this process calls every parts-th function from part on
+    part, parts = map(int, sys.argv[2].split("/"))
+    functions = functions[part::parts]
+begin = time.time()
 start = time.perf_counter()
 columns = [[f(t) for t in texts] for f in functions]
 elapsed = time.perf_counter() - start
 digest = hashlib.sha256(",".join(",".join(map(str, c)) for c in columns).encode()).hexdigest()
-print(json.dumps({"seconds": elapsed, "digest": digest}))
+print(json.dumps({"seconds": elapsed, "digest": digest, "begin": begin, "end": begin + elapsed}))
 """
 let jobFile = FileManager.default.temporaryDirectory.appendingPathComponent("apply-benchmark-\(UUID().uuidString).json")
 defer { try? FileManager.default.removeItem(at: jobFile) }
@@ -78,6 +82,31 @@ func runReference() throws -> (Double, String) {
         fatalError("reference run failed")
     }
     return (seconds, digest)
+}
+
+/// The ideal parallel run with no sandbox: `parts` plain loops side by side, each calling its share
+/// of the functions, timed from the first loop's start to the last one's end. Its ratio to the
+/// one-process loop is what this machine's cores give Python at best.
+func runParallelReference(parts: Int) throws -> Double {
+    let processes = (0..<parts).map { part -> (Process, Pipe) in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python.hasPrefix("/") ? python : "/usr/bin/env")
+        process.arguments = (python.hasPrefix("/") ? [] : [python]) + ["-c", referenceScript, jobFile.path, "\(part)/\(parts)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        return (process, pipe)
+    }
+    for (process, _) in processes { try process.run() }
+    var begins: [Double] = [], ends: [Double] = []
+    for (process, pipe) in processes {
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard let result = try JSONSerialization.jsonObject(with: output) as? [String: Any],
+              let begin = result["begin"] as? Double, let end = result["end"] as? Double else { fatalError("parallel reference run failed") }
+        begins.append(begin)
+        ends.append(end)
+    }
+    return ends.max()! - begins.min()!
 }
 
 /// One run of the sandboxed applier: (seconds, labels).
@@ -170,6 +199,8 @@ print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Process
 print("texts: \(texts.count) from \(source); programs: \(programs.count) from \(programsFolder.lastPathComponent); python: \(python)")
 print("rounds: \(rounds), interleaved (reference, then each worker count); figures are medians")
 var referenceTimes: [Double] = []
+var parallelTimes: [Double] = []
+let parallelParts = workerCounts.max() ?? 2
 var applierTimes: [Int: [Double]] = [:]
 var referenceDigest = ""
 var mismatches: Set<Int> = []
@@ -177,6 +208,7 @@ for _ in 0..<rounds {
     let (seconds, hash) = try runReference()
     referenceTimes.append(seconds)
     referenceDigest = hash
+    if parallelParts > 1 { parallelTimes.append(try runParallelReference(parts: parallelParts)) }
     for workers in workerCounts {
         let (seconds, matrix) = try await runApplier(workers: workers)
         applierTimes[workers, default: []].append(seconds)
@@ -186,6 +218,12 @@ for _ in 0..<rounds {
 let referenceSeconds = median(referenceTimes)
 print(String(format: "reference (plain Python loop, 1 process): %.3f s, %.0f votes/s   runs: %@", referenceSeconds, votes / referenceSeconds,
              referenceTimes.map { String(format: "%.2f", $0) }.joined(separator: " ")))
+if !parallelTimes.isEmpty {
+    let paired = zip(referenceTimes, parallelTimes).map { $0 / $1 }
+    print(String(format: "ideal parallel reference (%d plain loops side by side, no sandbox): %.3f s, %.2f× the reference; paired: %.2f×   runs: %@",
+                 parallelParts, median(parallelTimes), referenceSeconds / median(parallelTimes), median(paired),
+                 parallelTimes.map { String(format: "%.2f", $0) }.joined(separator: " ")))
+}
 for workers in workerCounts {
     let times = applierTimes[workers] ?? []
     let seconds = median(times)

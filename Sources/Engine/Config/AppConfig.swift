@@ -166,6 +166,9 @@ public struct SandboxSettings: Sendable, Equatable {
     public var python: String?
     /// Account the program processes are started as when the app runs as root.
     public var dropPrivilegesTo: String
+    /// Rows of a split held in memory at once: a larger split is read and applied window by window,
+    /// so the engine's memory stays flat however many rows the file has.
+    public var windowRows = 250_000
     /// Run programs without the operating-system sandbox when it cannot be made (`--unsafe-no-os-sandbox`).
     /// Never read from config.json: the user asks for it on each command.
     public var allowWithoutOSSandbox = false

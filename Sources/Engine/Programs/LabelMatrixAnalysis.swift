@@ -43,7 +43,7 @@ public enum LabelMatrixAnalysis {
         for row in 0..<n {
             let votes = matrix.row(row)
             var voters = 0
-            var first: Int32 = -1
+            var first: LabelMatrix.Vote = -1
             var distinct = false
             for vote in votes where vote >= 0 {
                 voters += 1

@@ -24,7 +24,7 @@ public struct LabelColumns: Sendable {
     public var integerColumns: Set<String> { Set(programColumns) }
 
     /// - Parameter votes: the row's votes, one per program; nil leaves the vote cells empty.
-    public func cells(id: String, text: String, label: RowLabel, gold: Int?, votes: ArraySlice<Int32>?) -> [Cell] {
+    public func cells(id: String, text: String, label: RowLabel, gold: Int?, votes: ArraySlice<LabelMatrix.Vote>?) -> [Cell] {
         func name(_ id: Int?) -> Cell { id.flatMap { classes.indices.contains($0) ? .text(classes[$0]) : nil } ?? .empty }
         var cells: [Cell] = [.text(id), .text(text), name(label.label), .text(label.source.rawValue)]
         cells += label.probabilities.map { .number($0) }
@@ -38,7 +38,7 @@ public struct LabelColumns: Sendable {
     }
 
     /// WRENCH JSON: the final label as an id, the votes as `weak_labels`, the rest under `data`.
-    public func wrench(id: String, text: String, label: RowLabel, gold: Int?, votes: ArraySlice<Int32>?)
+    public func wrench(id: String, text: String, label: RowLabel, gold: Int?, votes: ArraySlice<LabelMatrix.Vote>?)
         -> (label: Int, data: [String: Cell], weakLabels: [Int]) {
         var data: [String: Cell] = ["id": .text(id), "text": .text(text), "label_source": .text(label.source.rawValue)]
         for (column, probability) in zip(probabilityColumns, label.probabilities) { data[column] = .number(probability) }
@@ -46,7 +46,7 @@ public struct LabelColumns: Sendable {
         return (label.label, data, votes.map { $0.map(Int.init) } ?? [])
     }
 
-    func write(_ writer: TableWriter, id: String, text: String, label: RowLabel, gold: Int?, votes: ArraySlice<Int32>?) throws {
+    func write(_ writer: TableWriter, id: String, text: String, label: RowLabel, gold: Int?, votes: ArraySlice<LabelMatrix.Vote>?) throws {
         if writer.format == .wrench {
             try writer.write([], wrench: wrench(id: id, text: text, label: label, gold: gold, votes: votes))
         } else {

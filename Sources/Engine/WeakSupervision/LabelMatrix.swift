@@ -1,39 +1,58 @@
 /// Votes of m programs on n examples; -1 means the program abstained.
+///
+/// One byte a vote: ten programs on ten million rows take 100 MB, so the matrix of a corpus that
+/// does not fit in memory as texts still does. A dataset has at most `maxClasses` classes.
 public struct LabelMatrix: Sendable, Equatable {
-    public let rows: Int
+    public typealias Vote = Int8
+
+    public private(set) var rows: Int
     public let columns: Int
     /// Row-major values.
-    public private(set) var values: [Int32]
+    public private(set) var values: [Vote]
 
-    public static let abstain: Int32 = -1
+    public static let abstain: Vote = -1
+    /// The most classes a vote can name.
+    public static let maxClasses = Int(Vote.max) + 1
 
-    public init(rows: Int, columns: Int, fill: Int32 = LabelMatrix.abstain) {
+    public init(rows: Int, columns: Int, fill: Vote = LabelMatrix.abstain) {
         self.rows = rows
         self.columns = columns
-        values = [Int32](repeating: fill, count: rows * columns)
+        values = [Vote](repeating: fill, count: rows * columns)
     }
 
     public init(rows: [[Int]]) {
         self.rows = rows.count
         columns = rows.first?.count ?? 0
-        values = rows.flatMap { $0.map(Int32.init) }
+        values = rows.flatMap { $0.map { Vote(clamping: $0) } }
     }
 
     public subscript(row: Int, column: Int) -> Int {
         get { Int(values[row * columns + column]) }
-        set { values[row * columns + column] = Int32(newValue) }
+        set { values[row * columns + column] = Vote(clamping: newValue) }
     }
 
     public func column(_ column: Int) -> [Int] {
         (0..<rows).map { Int(values[$0 * columns + column]) }
     }
 
-    public func row(_ row: Int) -> ArraySlice<Int32> {
+    public func row(_ row: Int) -> ArraySlice<Vote> {
         values[(row * columns)..<((row + 1) * columns)]
     }
 
+    /// Adds the rows of `other` (same programs) after these: a split applied window by window.
+    public mutating func append(_ other: LabelMatrix) {
+        precondition(other.columns == columns || other.rows == 0, "appending a matrix of \(other.columns) programs to one of \(columns)")
+        values.append(contentsOf: other.values)
+        rows += other.rows
+    }
+
+    /// Room for `rows` rows in all, so appending windows does not copy the votes again and again.
+    public mutating func reserveRows(_ rows: Int) {
+        values.reserveCapacity(rows * columns)
+    }
+
     /// Writes one program's votes for a run of consecutive rows.
-    mutating func set(column: Int, startRow: Int, votes: [Int32]) {
+    mutating func set(column: Int, startRow: Int, votes: [Vote]) {
         values.withUnsafeMutableBufferPointer { buffer in
             for (offset, vote) in votes.enumerated() { buffer[(startRow + offset) * columns + column] = vote }
         }

@@ -88,7 +88,7 @@ public struct LabelModelError: InputError, Equatable {
 enum LabelModelInput {
     static func validate(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?) throws {
         guard classCount >= 2 else { throw LabelModelError("a label model needs at least two classes, got \(classCount)") }
-        if let bad = matrix.values.firstIndex(where: { $0 < -1 || $0 >= Int32(classCount) }) {
+        if let bad = matrix.values.firstIndex(where: { $0 < -1 || Int($0) >= classCount }) {
             throw LabelModelError("vote \(matrix.values[bad]) of program \(bad % max(matrix.columns, 1)) on row \(bad / max(matrix.columns, 1)) is outside -1..\(classCount - 1)")
         }
         if let validation {

@@ -48,11 +48,26 @@ struct ApplyState {
         settled = [Int](repeating: 0, count: programNames.count)
     }
 
+    /// The state for the next window of a split: what the earlier windows counted against each
+    /// program (faults, kills, limit hits, a stop) carries over, so a program stopped in one window
+    /// stays stopped; the matrix and the rows settled start anew.
+    init(continuing previous: ApplyState, rowCount: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        self.init(programNames: previous.reports.map(\.name), rowCount: rowCount, settings: previous.settings, progress: progress)
+        reports = previous.reports
+        limitHitTotals = previous.limitHitTotals
+        facts = previous.facts
+        restarts = previous.restarts
+        for program in reports.indices where !isRunnable(program) { settled[program] = rowCount }
+    }
+
     var batchCount: Int { settings.batchCount(rows: rowCount) }
 
     func rows(of batch: Int) -> Range<Int> {
         (batch * batchSize)..<min(rowCount, (batch + 1) * batchSize)
     }
+
+    /// Calls that may still hit a limit before the program is stopped (earlier windows count).
+    func limitHitsLeft(_ program: Int) -> Int { max(1, settings.maxLimitHits - limitHitTotals[program]) }
 
     func isRunnable(_ program: Int) -> Bool { reports[program].loadError == nil && !reports[program].stopped }
 
@@ -64,7 +79,7 @@ struct ApplyState {
 
     /// How many sandboxes the run started (each forks its programs' processes one after another).
     mutating func recordSandboxes(_ count: Int) {
-        if !facts.isEmpty { facts["sandboxes"] = "\(count)" }
+        if !facts.isEmpty { facts["sandboxes"] = "\((Int(facts["sandboxes"] ?? "") ?? 0) + count)" }
     }
 
     /// The process died while loading `program`. On a starved machine a program that loads fine can

@@ -39,16 +39,16 @@ enum JSONText {
 
     /// Parses a worker's votes: one character per vote (`chr(vote + 49)`) for up to 40 classes,
     /// else "1,-1,0". Returns nil on anything else, or on a vote outside -1..<classCount.
-    static func parseVotes(_ text: String, expected: Int, classCount: Int) -> [Int32]? {
+    static func parseVotes(_ text: String, expected: Int, classCount: Int) -> [LabelMatrix.Vote]? {
         guard classCount > 40 else {
             var text = text
-            return text.withUTF8 { bytes -> [Int32]? in
+            return text.withUTF8 { bytes -> [LabelMatrix.Vote]? in
                 guard bytes.count == expected else { return nil }
-                var votes = [Int32](repeating: 0, count: expected)
+                var votes = [LabelMatrix.Vote](repeating: 0, count: expected)
                 for (index, byte) in bytes.enumerated() {
-                    let vote = Int32(byte) - 49
-                    guard vote >= -1, vote < Int32(classCount) else { return nil }
-                    votes[index] = vote
+                    let vote = Int(byte) - 49
+                    guard vote >= -1, vote < classCount else { return nil }
+                    votes[index] = LabelMatrix.Vote(vote)
                 }
                 return votes
             }
@@ -56,29 +56,33 @@ enum JSONText {
         return parseCommaSeparated(text, expected: expected, classCount: classCount)
     }
 
-    static func parseCommaSeparated(_ text: String, expected: Int, classCount: Int) -> [Int32]? {
-        var votes: [Int32] = []
+    static func parseCommaSeparated(_ text: String, expected: Int, classCount: Int) -> [LabelMatrix.Vote]? {
+        var votes: [LabelMatrix.Vote] = []
         votes.reserveCapacity(expected)
-        var value: Int32 = 0, negative = false, digits = 0
+        var value = 0, negative = false, digits = 0
         var text = text
         let ok: Bool = text.withUTF8 { bytes in
             for byte in bytes {
                 switch byte {
                 case 0x2D where digits == 0 && !negative: negative = true
                 case 0x30...0x39:
-                    value = value &* 10 &+ Int32(byte - 0x30)
+                    value = value &* 10 &+ Int(byte - 0x30)
                     digits += 1
+                    guard digits <= 4 else { return false }
                 case 0x2C:
-                    guard digits > 0 else { return false }
-                    votes.append(negative ? -value : value)
+                    guard digits > 0, let vote = LabelMatrix.Vote(exactly: negative ? -value : value) else { return false }
+                    votes.append(vote)
                     value = 0; negative = false; digits = 0
                 default: return false
                 }
             }
-            if digits > 0 { votes.append(negative ? -value : value) }
+            if digits > 0 {
+                guard let vote = LabelMatrix.Vote(exactly: negative ? -value : value) else { return false }
+                votes.append(vote)
+            }
             return true
         }
-        guard ok, votes.count == expected, votes.allSatisfy({ $0 >= -1 && $0 < Int32(clamping: classCount) }) else { return nil }
+        guard ok, votes.count == expected, votes.allSatisfy({ $0 >= -1 && Int($0) < classCount }) else { return nil }
         return votes
     }
 }

@@ -42,27 +42,30 @@ public struct ProgramApplier: Sendable {
     ///   a broken set-up); `CancellationError` when the task is cancelled (every process is killed first).
     public func apply(_ programs: [LabelingProgram], to texts: [String], classCount: Int,
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ApplyOutcome {
+        try await apply(programs, windows: TextArrayWindows(texts), classCount: classCount, progress: progress)
+    }
+
+    /// Applies the programs to a split read window by window (`SandboxSettings.windowRows` rows at a
+    /// time): only one window's texts are in memory, the votes of all of them come back as one matrix.
+    /// What a program did in one window counts in the next (a program stopped stays stopped).
+    /// The source is read on the applier's own thread, between windows.
+    public func apply(_ programs: [LabelingProgram], windows source: some TextWindowSource, classCount: Int,
+                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ApplyOutcome {
         let names = programs.map(\.name)
-        guard !programs.isEmpty, !texts.isEmpty else {
-            let empty = ApplyState(programNames: names, rowCount: texts.count, settings: settings, progress: nil)
-            return ApplyOutcome(matrix: empty.matrix, reports: empty.reports, sandboxFacts: [:], workers: 0, restarts: 0)
-        }
         // Keep same-user processes (an escaped program running unprivileged, for one) out of our memory and environment.
         _ = ces_set_not_dumpable()
         let settings = settings
-        let workers = settings.effectiveWorkers(programs: programs.count, rows: texts.count).count
         let sources = programs.map(\.source)
         let cancel = CancelSignal()
-        let state = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ApplyState, Error>) in
+        nonisolated(unsafe) let source = source
+        let run = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WindowedRun, Error>) in
                 // One thread owns every program process (their parent-death signal is tied to it) and
                 // never waits on one; the cooperative pool is not held while programs run.
                 let thread = Thread {
                     continuation.resume(with: Result {
-                        let launch = try OSSandbox.launch(settings: settings)
-                        let plan = SandboxScheduler.Plan(launch: launch, script: try Self.workerScript(), settings: settings,
-                                                         sources: sources, classCount: classCount, texts: texts, workers: workers)
-                        return try SandboxScheduler(plan: plan, progress: progress).run(cancel: cancel)
+                        try Self.runWindows(sources: sources, names: names, source: source, classCount: classCount,
+                                            settings: settings, cancel: cancel, progress: progress)
                     })
                 }
                 thread.name = "alchemist-sandbox"
@@ -71,9 +74,56 @@ public struct ProgramApplier: Sendable {
         } onCancel: {
             cancel.fire()
         }
-        var reports = state.reports
+        var reports = run.state.reports
         for index in reports.indices { reports[index].name = names[index] }
-        return ApplyOutcome(matrix: state.matrix, reports: reports, sandboxFacts: state.facts, workers: workers, restarts: state.restarts)
+        return ApplyOutcome(matrix: run.matrix, reports: reports, sandboxFacts: run.state.facts, workers: run.workers,
+                            restarts: run.state.restarts)
+    }
+
+    private struct WindowedRun {
+        var state: ApplyState
+        var matrix: LabelMatrix
+        var workers: Int
+    }
+
+    private static func runWindows(sources: [String], names: [String], source: some TextWindowSource, classCount: Int,
+                                   settings: SandboxSettings, cancel: CancelSignal,
+                                   progress: (@Sendable (Int, Int) -> Void)?) throws -> WindowedRun {
+        var state = ApplyState(programNames: names, rowCount: 0, settings: settings, progress: nil)
+        var matrix = LabelMatrix(rows: 0, columns: sources.count)
+        var workers = 0
+        var launch: SandboxLaunch?
+        var script: String?
+        var done = 0
+        while let texts = try source.nextWindow(limit: max(1, settings.windowRows)) {
+            if cancel.isFired { throw CancellationError() }
+            guard !texts.isEmpty else { continue }
+            guard !sources.isEmpty else {
+                matrix.append(LabelMatrix(rows: texts.count, columns: 0))
+                done += texts.count
+                continue
+            }
+            if launch == nil {
+                launch = try OSSandbox.launch(settings: settings)
+                script = try workerScript()
+            }
+            let total = max(source.estimatedRows ?? 0, done + texts.count)
+            if done == 0 { matrix.reserveRows(total) }
+            let programs = sources.count, before = done
+            var windowProgress: (@Sendable (Int, Int) -> Void)?
+            if let progress {
+                windowProgress = { @Sendable votes, _ in progress(before * programs + votes, total * programs) }
+            }
+            let windowWorkers = settings.effectiveWorkers(programs: sources.count, rows: texts.count).count
+            workers = max(workers, windowWorkers)
+            let plan = SandboxScheduler.Plan(launch: launch!, script: script!, settings: settings, sources: sources,
+                                             classCount: classCount, texts: texts, workers: windowWorkers,
+                                             continuing: done == 0 ? nil : state)
+            state = try SandboxScheduler(plan: plan, progress: windowProgress).run(cancel: cancel)
+            matrix.append(state.matrix)
+            done += texts.count
+        }
+        return WindowedRun(state: state, matrix: matrix, workers: workers)
     }
 
     /// The configured interpreter, else /usr/bin/python3 (readable by an unprivileged account), else python3 on PATH.

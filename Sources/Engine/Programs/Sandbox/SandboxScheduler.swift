@@ -52,6 +52,8 @@ final class SandboxScheduler {
         let classCount: Int
         let texts: [String]
         let workers: Int
+        /// The state after the split's earlier windows, when this run is one window of several.
+        var continuing: ApplyState? = nil
     }
 
     private struct Pool {
@@ -82,8 +84,9 @@ final class SandboxScheduler {
     init(plan: Plan, progress: (@Sendable (Int, Int) -> Void)?) {
         self.plan = plan
         limits = SandboxLimits(settings: plan.settings)
-        state = ApplyState(programNames: plan.sources.indices.map { "\($0)" }, rowCount: plan.texts.count,
-                           settings: plan.settings, progress: progress)
+        state = plan.continuing.map { ApplyState(continuing: $0, rowCount: plan.texts.count, progress: progress) }
+            ?? ApplyState(programNames: plan.sources.indices.map { "\($0)" }, rowCount: plan.texts.count,
+                          settings: plan.settings, progress: progress)
         pools = [Pool](repeating: Pool(), count: plan.sources.count)
         shared = SharedTexts(texts: plan.texts, batchSize: plan.settings.batchSize)
         modules = SandboxZygote.importedModules(plan.sources)
@@ -146,7 +149,7 @@ final class SandboxScheduler {
         guard zygote.isIdle else { return nil }
         let start: [String: Any] = [
             "op": "start", "classes": plan.classCount, "call_timeout": plan.settings.callTimeoutSeconds,
-            "max_limit_hits": plan.settings.maxLimitHits, "memory_mb": plan.settings.memoryMB,
+            "max_limit_hits": state.limitHitsLeft(program), "memory_mb": plan.settings.memoryMB,
             "cpu_seconds": Int(limits.runCPU(rows: plan.texts.count).rounded(.up)) + 5,
             "load_seconds": plan.settings.loadSeconds, "checks": plan.settings.pythonLevelChecks,
             "isolated": plan.launch.isolated, "shared_texts": shared != nil, "source": plan.sources[program],

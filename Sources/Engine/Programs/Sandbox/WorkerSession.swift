@@ -3,7 +3,7 @@ import Foundation
 /// One program's votes on one batch, as its worker reported them (already checked).
 struct BatchResult: Sendable, Equatable {
     var batch: Int
-    var votes: [Int32]
+    var votes: [LabelMatrix.Vote]
     /// Calls that raised (memory and recursion errors included).
     var errors: Int
     /// Calls cut off at the time budget.
