@@ -147,24 +147,54 @@ public struct LabelingJob: Sendable {
             return (matrices, (0..<(matrices[.train]?.columns ?? 0)).map { "LF\($0 + 1)" }, [:])
         case .programs(let programs):
             let applier = ProgramApplier(settings: sandbox)
+            let cache = runsFolder.map { VoteCache(runsFolder: $0, dataset: dataset.name) }
+            let workerScript = cache == nil ? "" : try ProgramApplier.workerScript()
             for split in SplitName.allCases {
                 guard let rows = dataset.splits[split] else { continue }
                 try Task.checkCancellation()
                 let step = LabelingStep.apply(split)
-                progress(.step(step, done: 0, total: rows.count * programs.count))
-                let applied: ApplyOutcome
-                do {
-                    applied = try await applier.apply(programs, to: rows.texts, classCount: dataset.classCount) { done, total in
-                        progress(.step(step, done: done, total: total))
-                    }
-                } catch {
-                    // Once cancelled, the workers may end in other ways; the job's answer is the cancellation.
-                    if Task.isCancelled { throw CancellationError() }
-                    throw error
+                let total = rows.count * programs.count
+                progress(.step(step, done: 0, total: total))
+                // Unchanged programs on unchanged texts vote as they did: their votes come from the cache.
+                let key = cache.map { _ in VoteCache.dataKey(texts: rows.texts, classCount: dataset.classCount, workerScript: workerScript) }
+                var entries: [VoteCache.Entry?] = programs.map { program in
+                    guard let cache, let key else { return nil }
+                    return cache.load(source: program.source, dataKey: key, rows: rows.count)
                 }
-                progress(.step(step, done: rows.count * programs.count, total: rows.count * programs.count))
-                matrices[split] = applied.matrix
-                reports[split] = applied.reports
+                let missing = programs.indices.filter { entries[$0] == nil }
+                let cachedVotes = (programs.count - missing.count) * rows.count
+                if missing.count < programs.count {
+                    progress(.note("\(split.rawValue): the votes of \(programs.count - missing.count) of \(programs.count) programs come from the vote cache (unchanged programs, unchanged texts)"))
+                }
+                if !missing.isEmpty {
+                    let applied: ApplyOutcome
+                    do {
+                        applied = try await applier.apply(missing.map { programs[$0] }, to: rows.texts, classCount: dataset.classCount) { done, _ in
+                            progress(.step(step, done: cachedVotes + done, total: total))
+                        }
+                    } catch {
+                        // Once cancelled, the workers may end in other ways; the job's answer is the cancellation.
+                        if Task.isCancelled { throw CancellationError() }
+                        throw error
+                    }
+                    for (column, program) in missing.enumerated() {
+                        let entry = VoteCache.Entry(votes: applied.matrix.votes(ofColumn: column), report: applied.reports[column])
+                        if let cache, let key { cache.store(source: programs[program].source, dataKey: key, votes: entry.votes, report: entry.report) }
+                        entries[program] = entry
+                    }
+                }
+                progress(.step(step, done: total, total: total))
+                var matrix = LabelMatrix(rows: rows.count, columns: programs.count)
+                var splitReports: [ProgramReport] = []
+                for (column, entry) in entries.enumerated() {
+                    guard let entry else { continue }
+                    matrix.set(column: column, startRow: 0, votes: entry.votes)
+                    var report = entry.report
+                    report.name = programs[column].name
+                    splitReports.append(report)
+                }
+                matrices[split] = matrix
+                reports[split] = splitReports
             }
             return (matrices, programs.map(\.name), reports)
         }

@@ -35,6 +35,11 @@ public struct LabelMatrix: Sendable, Equatable {
         (0..<rows).map { Int(values[$0 * columns + column]) }
     }
 
+    /// One program's votes, as stored.
+    public func votes(ofColumn column: Int) -> [Vote] {
+        values.withUnsafeBufferPointer { buffer in (0..<rows).map { buffer[$0 * columns + column] } }
+    }
+
     public func row(_ row: Int) -> ArraySlice<Vote> {
         values[(row * columns)..<((row + 1) * columns)]
     }
