@@ -29,8 +29,14 @@ public struct MatrixTotals: Sendable, Equatable {
     }
 }
 
+/// Coverage, overlaps, conflicts, polarity and accuracy of every program, in one pass over the matrix.
 public enum LabelMatrixAnalysis {
     public static func analyze(_ matrix: LabelMatrix, gold: [Int?]) -> (programs: [ProgramStatistics], totals: MatrixTotals) {
+        analyze(matrix, gold: gold.map { $0.map { LabelMatrix.Vote(clamping: $0) } ?? LabelMatrix.abstain })
+    }
+
+    /// - Parameter gold: a class id per row, -1 where the row is unlabeled.
+    public static func analyze(_ matrix: LabelMatrix, gold: [LabelMatrix.Vote]) -> (programs: [ProgramStatistics], totals: MatrixTotals) {
         precondition(gold.count == matrix.rows, "one gold entry per row")
         let n = matrix.rows, m = matrix.columns
         var covered = [Int](repeating: 0, count: m)
@@ -38,35 +44,46 @@ public enum LabelMatrixAnalysis {
         var conflicted = [Int](repeating: 0, count: m)
         var correct = [Int](repeating: 0, count: m)
         var labeled = [Int](repeating: 0, count: m)
-        var seen = [Set<Int>](repeating: [], count: m)
+        // The classes each program voted, as bits (a vote names at most `LabelMatrix.maxClasses` classes).
+        var seenLow = [UInt64](repeating: 0, count: m), seenHigh = [UInt64](repeating: 0, count: m)
         var totalCovered = 0, totalOverlapped = 0, totalConflicted = 0
-        for row in 0..<n {
-            let votes = matrix.row(row)
-            var voters = 0
-            var first: LabelMatrix.Vote = -1
-            var distinct = false
-            for vote in votes where vote >= 0 {
-                voters += 1
-                if first < 0 { first = vote } else if vote != first { distinct = true }
-            }
-            if voters > 0 { totalCovered += 1 }
-            if voters > 1 { totalOverlapped += 1 }
-            if distinct { totalConflicted += 1 }
-            for (column, vote) in votes.enumerated() where vote >= 0 {
-                covered[column] += 1
-                seen[column].insert(Int(vote))
-                if voters > 1 { overlapped[column] += 1 }
-                if distinct && votes.contains(where: { $0 >= 0 && $0 != vote }) { conflicted[column] += 1 }
-                if let label = gold[row] {
-                    labeled[column] += 1
-                    if Int(vote) == label { correct[column] += 1 }
+        matrix.values.withUnsafeBufferPointer { values in
+            for row in 0..<n {
+                let base = row * m
+                var voters = 0
+                var first: LabelMatrix.Vote = -1
+                var distinct = false
+                for column in 0..<m {
+                    let vote = values[base + column]
+                    guard vote >= 0 else { continue }
+                    voters += 1
+                    if first < 0 { first = vote } else if vote != first { distinct = true }
+                }
+                guard voters > 0 else { continue }
+                totalCovered += 1
+                if voters > 1 { totalOverlapped += 1 }
+                if distinct { totalConflicted += 1 }
+                let label = gold[row]
+                for column in 0..<m {
+                    let vote = values[base + column]
+                    guard vote >= 0 else { continue }
+                    covered[column] += 1
+                    if vote < 64 { seenLow[column] |= 1 << UInt64(vote) } else { seenHigh[column] |= 1 << UInt64(vote - 64) }
+                    if voters > 1 { overlapped[column] += 1 }
+                    // With two distinct votes in the row, every voter disagrees with someone.
+                    if distinct { conflicted[column] += 1 }
+                    if label >= 0 {
+                        labeled[column] += 1
+                        if vote == label { correct[column] += 1 }
+                    }
                 }
             }
         }
         let rows = Double(max(n, 1))
         let programs = (0..<m).map { column in
             ProgramStatistics(
-                polarity: seen[column].sorted(), coverage: Double(covered[column]) / rows,
+                polarity: (0..<64).filter { seenLow[column] & (1 << UInt64($0)) != 0 } + (0..<64).filter { seenHigh[column] & (1 << UInt64($0)) != 0 }.map { $0 + 64 },
+                coverage: Double(covered[column]) / rows,
                 overlaps: Double(overlapped[column]) / rows, conflicts: Double(conflicted[column]) / rows,
                 accuracy: labeled[column] > 0 ? Double(correct[column]) / Double(labeled[column]) : nil,
                 labeledVotes: labeled[column])

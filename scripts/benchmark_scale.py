@@ -1,0 +1,124 @@
+"""The scale benchmark of docs/BENCHMARKS.md (issue 14), run by scripts/benchmark-scale.
+
+It writes a custom dataset of N youtube-length rows (youtube train repeated, or the demo dataset when
+the shared datasets are absent) as JSONL into a temporary data folder, then times, in interleaved
+rounds:
+  - the reference: a plain single-process Python script that reads the same file (json.loads per
+    line) and calls the same 10 programs on every text, timed as a user meets it (the whole process);
+  - `alchemist apply` on the same file (release build), the whole command, reading the file included.
+Each figure is the median of the rounds, with the peak resident memory of each process tree's
+largest process (wait4's ru_maxrss).
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+REFERENCE = r"""
+import json, sys, os
+texts = []
+with open(sys.argv[1], encoding="utf-8") as rows:
+    for line in rows:
+        if line.strip():
+            texts.append(json.loads(line)["text"])
+functions = []
+for name in sorted(os.listdir(sys.argv[2])):
+    if name.endswith(".py"):
+        namespace = {}
+        exec(compile(open(os.path.join(sys.argv[2], name), encoding="utf-8").read(), name, "exec"), namespace)
+        functions.append(namespace["label_function"])
+columns = [[f(t) for t in texts] for f in functions]
+print(len(texts), sum(v >= 0 for c in columns for v in c))
+"""
+
+
+def base_texts(shared):
+    youtube = os.path.join(shared, "youtube", "train.json")
+    if os.path.exists(youtube):
+        with open(youtube, encoding="utf-8") as f:
+            rows = json.load(f)
+        return [rows[k]["data"]["text"] for k in sorted(rows, key=int)], "youtube train"
+    texts = []
+    with open(os.path.join("datasets", "demo", "train.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            texts.append(json.loads(line)["text"])
+    return texts, "demo train (../shared/datasets absent)"
+
+
+def write_dataset(folder, name, texts, rows):
+    os.makedirs(os.path.join(folder, name), exist_ok=True)
+    with open(os.path.join(folder, name, "dataset.json"), "w") as f:
+        json.dump({"name": name, "description": "scale benchmark", "classes": ["ham", "spam"]}, f)
+    path = os.path.join(folder, name, "train.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(rows):
+            f.write(json.dumps({"id": i, "text": texts[i % len(texts)], "label": i % 2}, ensure_ascii=False))
+            f.write("\n")
+    return path
+
+
+def timed(command, env=None):
+    """(seconds, peak RSS in MB, stdout) of one run of `command`, the whole process."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env)
+        out = process.stdout.read()
+        # wait4 gives the child's rusage: ru_maxrss is the largest of it and its reaped descendants.
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        process.returncode = code
+        if code != 0:
+            errors.seek(0)
+            sys.exit(f"benchmark-scale: {' '.join(command[:3])} … failed ({code}): {errors.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, out.decode()
+
+
+def median(values):
+    return sorted(values)[len(values) // 2]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--shared", default=os.path.join("..", "shared", "datasets"))
+    parser.add_argument("--programs", default=os.path.join("examples", "programs", "youtube"))
+    args = parser.parse_args()
+
+    texts, source = base_texts(args.shared)
+    work = tempfile.mkdtemp(prefix="alchemist-scale-")
+    try:
+        data = os.path.join(work, "data")
+        path = write_dataset(data, "scale", texts, args.rows)
+        size = os.path.getsize(path)
+        env = dict(os.environ, ALCHEMIST_HOME=os.path.join(work, "home"))
+        python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+        print(f"machine: {os.cpu_count()} cores; rows: {args.rows:,} from {source} ({size / 1e6:.0f} MB of JSONL); "
+              f"programs: {args.programs}; rounds: {args.rounds}, interleaved; figures are medians")
+        reference, ours = [], []
+        for _ in range(args.rounds):
+            seconds, rss, _ = timed([python, "-c", REFERENCE, path, args.programs])
+            reference.append((seconds, rss))
+            seconds, rss, out = timed([args.binary, "apply", "--dataset", "scale", "--split", "train", "--lfs", args.programs,
+                                       "--data-dir", data, "--json"], env=env)
+            report = json.loads(out)
+            assert report["rows"] == args.rows, report["rows"]
+            ours.append((seconds, rss))
+        ref_s, ours_s = median([r[0] for r in reference]), median([r[0] for r in ours])
+        print(f"reference (plain Python: read the JSONL, call the functions, 1 process): {ref_s:.2f} s, "
+              f"peak {median([r[1] for r in reference]):.0f} MB   runs: {' '.join(f'{r[0]:.2f}' for r in reference)}")
+        paired = [r[0] / o[0] for r, o in zip(reference, ours)]
+        print(f"alchemist apply (whole command): {ours_s:.2f} s, peak {median([o[1] for o in ours]):.0f} MB, "
+              f"{ref_s / ours_s:.2f}× the reference (paired median {median(paired):.2f}×)   runs: {' '.join(f'{o[0]:.2f}' for o in ours)}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
