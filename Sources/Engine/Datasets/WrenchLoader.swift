@@ -12,7 +12,7 @@ public enum WrenchLoader {
         for split in SplitName.allCases {
             let file = folder.appendingPathComponent("\(split.rawValue).json")
             guard FileManager.default.fileExists(atPath: file.path) else { continue }
-            splits[split] = try readSplit(file, split: split, classCount: labelNames.count)
+            splits[split] = try readSplit(file, split: split, labelNames: labelNames)
         }
         guard !splits.isEmpty else {
             throw DatasetError(file: folder.path, reason: "no train.json, valid.json or test.json in the folder")
@@ -37,68 +37,9 @@ public enum WrenchLoader {
         return names
     }
 
-    static func readSplit(_ file: URL, split: SplitName, classCount: Int) throws -> DatasetSplit {
-        let object = try parseObject(file)
-        guard !object.isEmpty else { throw DatasetError(file: file.path, reason: "the split has no examples") }
-        // Ids are usually "0", "1", …: keep numeric order, put any other ids after them in text order.
-        let keys = object.keys.sorted { a, b in
-            switch (Int(a), Int(b)) {
-            case let (x?, y?): return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return a < b
-            }
-        }
-        var texts: [String] = []
-        var labels: [Int?] = []
-        var weak: [[Int]] = []
-        var hasWeak: Bool?
-        texts.reserveCapacity(keys.count)
-        labels.reserveCapacity(keys.count)
-        for key in keys {
-            guard let entry = object[key] as? [String: Any] else {
-                throw DatasetError(file: file.path, example: key, reason: "expected an object with label and data")
-            }
-            guard let data = entry["data"] as? [String: Any] else {
-                throw DatasetError(file: file.path, example: key, reason: "missing \"data\" object")
-            }
-            guard let text = data["text"] as? String else {
-                throw DatasetError(file: file.path, example: key, reason: data["text"] == nil ? "missing data.text" : "data.text is not a string")
-            }
-            texts.append(text)
-            switch entry["label"] {
-            case nil, is NSNull:
-                labels.append(nil)
-            case let number as NSNumber where !JSONReader.isBool(number):
-                guard let label = Int(exactly: number.doubleValue), label >= 0, label < classCount else {
-                    throw DatasetError(file: file.path, example: key, reason: "label \(number) is outside 0…\(classCount - 1)")
-                }
-                labels.append(label)
-            default:
-                throw DatasetError(file: file.path, example: key, reason: "label is not an integer")
-            }
-            let votes = entry["weak_labels"]
-            if hasWeak == nil { hasWeak = votes != nil }
-            guard hasWeak == (votes != nil) else {
-                throw DatasetError(file: file.path, example: key, reason: "weak_labels present on some examples and not on others")
-            }
-            if let votes {
-                guard let list = votes as? [NSNumber] else {
-                    throw DatasetError(file: file.path, example: key, reason: "weak_labels is not a list of integers")
-                }
-                let ints = try list.map { number -> Int in
-                    guard let vote = Int(exactly: number.doubleValue), vote >= -1, vote < classCount else {
-                        throw DatasetError(file: file.path, example: key, reason: "weak label \(number) is outside -1…\(classCount - 1)")
-                    }
-                    return vote
-                }
-                if let first = weak.first, first.count != ints.count {
-                    throw DatasetError(file: file.path, example: key, reason: "has \(ints.count) weak labels, earlier examples have \(first.count)")
-                }
-                weak.append(ints)
-            }
-        }
-        return DatasetSplit(name: split, ids: keys, texts: texts, labels: labels, weakLabels: hasWeak == true ? weak : nil)
+    /// A split file, read through its stream (`WrenchRowStream`: the rules of WRENCH JSON live there).
+    static func readSplit(_ file: URL, split: SplitName, labelNames: [String]) throws -> DatasetSplit {
+        try SplitFile.readSplit(file, format: .wrench, fields: RowFields(classes: labelNames), name: split)
     }
 
     /// Reads a file that must hold one JSON object, with errors that name the file and the line.
