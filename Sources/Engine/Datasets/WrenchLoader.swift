@@ -38,8 +38,39 @@ public enum WrenchLoader {
     }
 
     /// A split file, read through its stream (`WrenchRowStream`: the rules of WRENCH JSON live there).
+    /// Unlike the stream, the whole file may have its ids in any order (a file written from a
+    /// dictionary, or with sorted keys "0", "1", "10", …): rows are put in numeric order of their
+    /// ids, any other ids after them in text order.
     static func readSplit(_ file: URL, split: SplitName, labelNames: [String]) throws -> DatasetSplit {
-        try SplitFile.readSplit(file, format: .wrench, fields: RowFields(classes: labelNames), name: split)
+        let fields = RowFields(classes: labelNames)
+        try fields.requireLabelsFit(file: file)
+        var stream = WrenchRowStream(reader: try ByteReader(file: file), fields: fields, idsInAnyOrder: true)
+        var rows = try stream.collectAll()
+        guard rows.count > 0 else { throw DatasetError(file: file.path, reason: "the split has no examples") }
+        if !rows.ids.elementsEqual((0..<rows.count).lazy.map(String.init)) { try putInOrderOfIDs(&rows, file: file) }
+        return DatasetSplit(rows, name: split)
+    }
+
+    /// Sorts rows by id: numeric ids in numeric order, then the others in text order.
+    /// - Throws: when an id appears twice.
+    static func putInOrderOfIDs(_ rows: inout RowChunk, file: URL) throws {
+        var seen = Set<String>(minimumCapacity: rows.count)
+        for id in rows.ids where !seen.insert(id).inserted {
+            throw DatasetError(file: file.path, example: id, reason: "the id appears twice")
+        }
+        let numbers = rows.ids.map { Int($0) }
+        let order = rows.ids.indices.sorted { a, b in
+            switch (numbers[a], numbers[b]) {
+            case let (x?, y?): return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return rows.ids[a] < rows.ids[b]
+            }
+        }
+        rows.ids = order.map { rows.ids[$0] }
+        rows.texts = order.map { rows.texts[$0] }
+        rows.labels = order.map { rows.labels[$0] }
+        rows.weakLabels = rows.weakLabels.map { weak in order.map { weak[$0] } }
     }
 
     /// Reads a file that must hold one JSON object, with errors that name the file and the line.

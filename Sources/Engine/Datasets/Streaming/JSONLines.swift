@@ -75,17 +75,17 @@ struct JSONLinesReader {
                 guard scanner.isAtEnd() else { throw .syntax(at: scanner.position, "text after the object") }
                 return row
             } catch {
-                throw describe(error, name: name)
+                throw describe(error, name: name, line: line)
             }
         }
         return nil
     }
 
-    private func describe(_ error: ScanError, name: String) -> DatasetError {
+    private func describe(_ error: ScanError, name: String, line: Int) -> DatasetError {
         switch error {
         case .needMore: return DatasetError(file: reader.path, example: name, reason: "not valid JSON (the line ends inside a value)")
         case let .syntax(_, message): return DatasetError(file: reader.path, example: name, reason: "not valid JSON (\(message))")
-        case let .invalidUTF8(index): return DatasetError(file: reader.path, example: name, reason: reader.utf8Problem(at: index))
+        case let .invalidUTF8(index): return DatasetError(file: reader.path, example: name, reason: reader.utf8Problem(at: index, line: line))
         case let .invalid(id, message): return DatasetError(file: reader.path, example: id ?? name, reason: message)
         }
     }

@@ -54,6 +54,9 @@ final class ParquetProcess {
         errors = PipeDrain(errorPipe.fileHandleForReading)
     }
 
+    /// Python's process id.
+    var processIdentifier: Int32 { process.processIdentifier }
+
     /// The read end of the pipe Python writes its rows to.
     var descriptor: Int32 { output.fileHandleForReading.fileDescriptor }
 

@@ -72,6 +72,13 @@ public struct RowFields: Sendable {
         throw LabelError(reason: "label \"\(raw)\" is neither a class id nor one of \(classes.joined(separator: ", "))")
     }
 
+    /// Labels are kept as Int8: at most 127 classes.
+    func requireLabelsFit(file: URL) throws(DatasetError) {
+        guard classes.count <= Int(Int8.max) else {
+            throw DatasetError(file: file.path, reason: "has \(classes.count) classes; at most \(Int8.max) are supported")
+        }
+    }
+
     /// Why a label names no class (the caller adds the file and the row).
     public struct LabelError: Error, Sendable {
         public var reason: String

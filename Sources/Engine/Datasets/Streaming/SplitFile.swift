@@ -44,9 +44,7 @@ public enum SplitFile {
 
     /// `open` with the size of the blocks read (tests use tiny ones to split rows across reads).
     static func open(_ file: URL, format: SplitFileFormat, fields: RowFields, blockSize: Int) throws(DatasetError) -> any RowStream {
-        guard fields.classes.count <= Int(Int8.max) else {
-            throw DatasetError(file: file.path, reason: "has \(fields.classes.count) classes; at most \(Int8.max) are supported")
-        }
+        try fields.requireLabelsFit(file: file)
         switch format {
         case .wrench:
             return WrenchRowStream(reader: try ByteReader(file: file, blockSize: blockSize), fields: fields)
@@ -78,7 +76,14 @@ public enum SplitFile {
         var stream = try open(file, format: format, fields: fields)
         let rows = try stream.collectAll()
         guard rows.count > 0 else { throw DatasetError(file: file.path, reason: "the split has no examples") }
-        return DatasetSplit(name: name, ids: rows.ids, texts: rows.texts, labels: rows.labels.map { $0 < 0 ? nil : Int($0) },
-                            weakLabels: rows.weakLabels.map { $0.map { $0.map(Int.init) } })
+        return DatasetSplit(rows, name: name)
+    }
+}
+
+extension DatasetSplit {
+    /// The rows of a whole split, with -1 (unlabeled) as nil.
+    init(_ rows: RowChunk, name: SplitName) {
+        self.init(name: name, ids: rows.ids, texts: rows.texts, labels: rows.labels.map { $0 < 0 ? nil : Int($0) },
+                  weakLabels: rows.weakLabels.map { $0.map { $0.map(Int.init) } })
     }
 }

@@ -2,11 +2,13 @@
 /// `{"0": {"label": 1, "data": {"text": "…"}, "weak_labels": [-1, 1]}, "1": …}`, entry by entry
 /// in file order, never holding more than the entries of one chunk.
 ///
-/// Rules: ids are "0", "1", "2", … in file order; a null or absent label is an unlabeled row, any
+/// Rules: ids are "0", "1", "2", … in file order (unless `idsInAnyOrder`, for the whole-file loader,
+/// which sorts the rows afterwards); a null or absent label is an unlabeled row, any
 /// other must be an integer class id; `weak_labels`, when some row has them, every row has, of one
 /// length, with votes in -1 (abstain) up to the last class id. Other keys are skipped.
 struct WrenchRowStream: RowStream {
     private let reader: ByteReader
+    private let idsInAnyOrder: Bool
     private let classCount: Int
     private let textKey: [UInt8]
     private let labelKey: [UInt8]
@@ -19,8 +21,9 @@ struct WrenchRowStream: RowStream {
     /// nil until the first row; then whether rows have weak labels and how many.
     private var weakLabelCount: Int??
 
-    init(reader: ByteReader, fields: RowFields) {
+    init(reader: ByteReader, fields: RowFields, idsInAnyOrder: Bool = false) {
         self.reader = reader
+        self.idsInAnyOrder = idsInAnyOrder
         classCount = fields.classes.count
         textKey = Array(fields.text.utf8)
         labelKey = Array(fields.label.utf8)
@@ -123,7 +126,7 @@ struct WrenchRowStream: RowStream {
     private func entry(_ scanner: inout JSONScanner) throws(ScanError) -> Entry {
         let keyToken = try scanner.scanString()
         let id = scanner.string(keyToken)
-        guard !keyToken.hasEscapes, isRowNumber(keyToken, scanner.bytes) else {
+        guard idsInAnyOrder || (!keyToken.hasEscapes && isRowNumber(keyToken, scanner.bytes)) else {
             throw .invalid(example: id, "id \"\(id)\" is not the next example id \"\(row)\" (ids must be 0, 1, 2, … in file order)")
         }
         try scanner.expect(UInt8(ascii: ":"), "':' after the example id")
@@ -257,6 +260,10 @@ struct WrenchRowStream: RowStream {
             return DatasetError(file: reader.path, reason: "not valid JSON: the file ends on line \(lastLine) before its object starts")
         }
         scanner.skipWhitespace()
+        if place == .nextEntry, scanner.position < scanner.bytes.count, scanner.bytes[scanner.position] == UInt8(ascii: ",") {
+            scanner.position += 1
+            scanner.skipWhitespace()
+        }
         let from = reader.line(at: scanner.position)
         return DatasetError(file: reader.path, example: String(row),
                             reason: "not valid JSON: the file ends on line \(lastLine) inside the object (in or after example \"\(row)\", from line \(from)); is it cut short?")
@@ -278,8 +285,9 @@ extension ByteReader {
         }
     }
 
-    /// "line 3 (byte 57) is not valid UTF-8", for the byte at an index of `bytes`.
-    func utf8Problem(at index: Int) -> String {
-        "line \(line(at: index)) (byte \(fileOffset(at: index))) is not valid UTF-8"
+    /// "line 3 (byte 57) is not valid UTF-8", for the byte at an index of `bytes` (on `line`,
+    /// when the caller knows it: the byte may be before the window's start).
+    func utf8Problem(at index: Int, line: Int? = nil) -> String {
+        "line \(line ?? self.line(at: index)) (byte \(fileOffset(at: index))) is not valid UTF-8"
     }
 }
