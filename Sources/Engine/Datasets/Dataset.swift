@@ -44,7 +44,7 @@ public struct DatasetSplit: Sendable {
 }
 
 public enum DatasetFormat: String, Sendable, Codable {
-    case wrench, csv, jsonl
+    case wrench, csv, tsv, jsonl, parquet
 }
 
 /// A loaded dataset: class names and whichever splits exist.

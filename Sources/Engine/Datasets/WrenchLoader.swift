@@ -12,7 +12,7 @@ public enum WrenchLoader {
         for split in SplitName.allCases {
             let file = folder.appendingPathComponent("\(split.rawValue).json")
             guard FileManager.default.fileExists(atPath: file.path) else { continue }
-            splits[split] = try readSplit(file, split: split, classCount: labelNames.count)
+            splits[split] = try readSplit(file, split: split, labelNames: labelNames)
         }
         guard !splits.isEmpty else {
             throw DatasetError(file: folder.path, reason: "no train.json, valid.json or test.json in the folder")
@@ -37,68 +37,40 @@ public enum WrenchLoader {
         return names
     }
 
-    static func readSplit(_ file: URL, split: SplitName, classCount: Int) throws -> DatasetSplit {
-        let object = try parseObject(file)
-        guard !object.isEmpty else { throw DatasetError(file: file.path, reason: "the split has no examples") }
-        // Ids are usually "0", "1", …: keep numeric order, put any other ids after them in text order.
-        let keys = object.keys.sorted { a, b in
-            switch (Int(a), Int(b)) {
+    /// A split file, read through its stream (`WrenchRowStream`: the rules of WRENCH JSON live there).
+    /// Unlike the stream, the whole file may have its ids in any order (a file written from a
+    /// dictionary, or with sorted keys "0", "1", "10", …): rows are put in numeric order of their
+    /// ids, any other ids after them in text order.
+    static func readSplit(_ file: URL, split: SplitName, labelNames: [String]) throws -> DatasetSplit {
+        let fields = RowFields(classes: labelNames)
+        try fields.requireLabelsFit(file: file)
+        var stream = WrenchRowStream(reader: try ByteReader(file: file), fields: fields, idsInAnyOrder: true)
+        var rows = try stream.collectAll()
+        guard rows.count > 0 else { throw DatasetError(file: file.path, reason: "the split has no examples") }
+        if !rows.ids.elementsEqual((0..<rows.count).lazy.map(String.init)) { try putInOrderOfIDs(&rows, file: file) }
+        return DatasetSplit(rows, name: split)
+    }
+
+    /// Sorts rows by id: numeric ids in numeric order, then the others in text order.
+    /// - Throws: when an id appears twice.
+    static func putInOrderOfIDs(_ rows: inout RowChunk, file: URL) throws {
+        var seen = Set<String>(minimumCapacity: rows.count)
+        for id in rows.ids where !seen.insert(id).inserted {
+            throw DatasetError(file: file.path, example: id, reason: "the id appears twice")
+        }
+        let numbers = rows.ids.map { Int($0) }
+        let order = rows.ids.indices.sorted { a, b in
+            switch (numbers[a], numbers[b]) {
             case let (x?, y?): return x < y
             case (.some, nil): return true
             case (nil, .some): return false
-            case (nil, nil): return a < b
+            case (nil, nil): return rows.ids[a] < rows.ids[b]
             }
         }
-        var texts: [String] = []
-        var labels: [Int?] = []
-        var weak: [[Int]] = []
-        var hasWeak: Bool?
-        texts.reserveCapacity(keys.count)
-        labels.reserveCapacity(keys.count)
-        for key in keys {
-            guard let entry = object[key] as? [String: Any] else {
-                throw DatasetError(file: file.path, example: key, reason: "expected an object with label and data")
-            }
-            guard let data = entry["data"] as? [String: Any] else {
-                throw DatasetError(file: file.path, example: key, reason: "missing \"data\" object")
-            }
-            guard let text = data["text"] as? String else {
-                throw DatasetError(file: file.path, example: key, reason: data["text"] == nil ? "missing data.text" : "data.text is not a string")
-            }
-            texts.append(text)
-            switch entry["label"] {
-            case nil, is NSNull:
-                labels.append(nil)
-            case let number as NSNumber where !JSONReader.isBool(number):
-                guard let label = Int(exactly: number.doubleValue), label >= 0, label < classCount else {
-                    throw DatasetError(file: file.path, example: key, reason: "label \(number) is outside 0…\(classCount - 1)")
-                }
-                labels.append(label)
-            default:
-                throw DatasetError(file: file.path, example: key, reason: "label is not an integer")
-            }
-            let votes = entry["weak_labels"]
-            if hasWeak == nil { hasWeak = votes != nil }
-            guard hasWeak == (votes != nil) else {
-                throw DatasetError(file: file.path, example: key, reason: "weak_labels present on some examples and not on others")
-            }
-            if let votes {
-                guard let list = votes as? [NSNumber] else {
-                    throw DatasetError(file: file.path, example: key, reason: "weak_labels is not a list of integers")
-                }
-                let ints = try list.map { number -> Int in
-                    guard let vote = Int(exactly: number.doubleValue), vote >= -1, vote < classCount else {
-                        throw DatasetError(file: file.path, example: key, reason: "weak label \(number) is outside -1…\(classCount - 1)")
-                    }
-                    return vote
-                }
-                if let first = weak.first, first.count != ints.count {
-                    throw DatasetError(file: file.path, example: key, reason: "has \(ints.count) weak labels, earlier examples have \(first.count)")
-                }
-                weak.append(ints)
-            }
-        }
-        return DatasetSplit(name: split, ids: keys, texts: texts, labels: labels, weakLabels: hasWeak == true ? weak : nil)
+        rows.ids = order.map { rows.ids[$0] }
+        rows.texts = order.map { rows.texts[$0] }
+        rows.labels = order.map { rows.labels[$0] }
+        rows.weakLabels = rows.weakLabels.map { weak in order.map { weak[$0] } }
     }
 
     /// Reads a file that must hold one JSON object, with errors that name the file and the line.
