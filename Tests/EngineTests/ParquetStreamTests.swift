@@ -66,6 +66,18 @@ import TestSupport
         #expect(error.file == broken.path && error.reason.contains("Parquet"), "\(error)")
     }
 
+    @Test func withoutPyarrowTheErrorSaysToRunSetup() throws {
+        guard Self.hasPyarrow else { return }
+        let (folder, file) = try Self.write(rows: 3)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // python3 -S -s: without site-packages, so pyarrow cannot be imported.
+        let python = try ParquetProcess(file: file, columns: nil, required: nil, python: ["python3", "-S", "-s"])
+        var lines = JSONLinesReader(reader: ByteReader(descriptor: python.descriptor, path: file.path, closes: false))
+        #expect(try lines.nextObject { (scanner, _) throws(ScanError) in try JSONLinesReader.cells(&scanner) } == nil)
+        let error = try #require(throws: DatasetError.self) { try python.finish() }
+        #expect(error.reason.contains("pyarrow is not installed") && error.reason.contains("./scripts/setup"), "\(error)")
+    }
+
     @Test func droppingTheStreamEarlyEndsPython() throws {
         guard Self.hasPyarrow else { return }
         let (folder, file) = try Self.write(rows: 200_000)

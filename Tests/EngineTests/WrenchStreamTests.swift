@@ -108,7 +108,8 @@ import TestSupport
         let text = "{" + (0..<1000).map { "\"\($0)\": {\"label\": \($0 % 2), \"data\": {\"text\": \"row \($0) é\"}, \"weak_labels\": [\($0 % 2), -1]}" }.joined(separator: ",\n") + "}"
         let (folder, file) = try RowStreamTests.write(text, name: "train.json")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var stream = try SplitFile.open(file, format: .wrench, fields: Self.fields, blockSize: 4096)
+        let reader = try ByteReader(file: file, blockSize: 4096)
+        var stream = WrenchRowStream(reader: reader, fields: Self.fields)
         var next = 0
         while let chunk = try stream.next(limit: 37) {
             #expect(chunk.firstRow == next)
@@ -118,6 +119,7 @@ import TestSupport
             next += chunk.count
         }
         #expect(next == 1000)
+        #expect(reader.capacity == 4096)  // flat: one block, never the file (\(text.utf8.count) bytes)
     }
 
     /// The streamed rows are exactly those JSONSerialization reads, on every shared WRENCH file.

@@ -67,6 +67,9 @@ final class ByteReader {
         if closesDescriptor { close(descriptor) }
     }
 
+    /// The size of the buffer: a block, or the largest entry read so far with a block.
+    var capacity: Int { storage.count }
+
     /// The buffer from its first byte up to `end`: indices are the same as `start` and `end`.
     /// Valid until the next `fill()`.
     var bytes: UnsafeBufferPointer<UInt8> {

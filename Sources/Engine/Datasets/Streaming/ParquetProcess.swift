@@ -38,12 +38,13 @@ final class ParquetProcess {
     /// - Parameters:
     ///   - columns: the columns to read (those the file has), or nil for all.
     ///   - required: a column the file must have.
+    ///   - python: the command that starts Python (tests start one without site-packages).
     /// - Throws: `DatasetError` when python3 cannot be started.
-    init(file: URL, columns: [String]?, required: String?, batchSize: Int = 4096) throws(DatasetError) {
+    init(file: URL, columns: [String]?, required: String?, batchSize: Int = 4096, python: [String] = ["python3"]) throws(DatasetError) {
         self.file = file
         let wanted = columns.map { names in "[" + names.map(TableWriter.jsonString).joined(separator: ", ") + "]" } ?? "null"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, file.path, wanted, required ?? "", String(batchSize)]
+        process.arguments = python + ["-c", Self.script, file.path, wanted, required ?? "", String(batchSize)]
         let errorPipe = Pipe()
         process.standardOutput = output
         process.standardError = errorPipe
