@@ -36,8 +36,8 @@ struct ApplyCommand: AsyncParsableCommand {
             guard let splitName = SplitName(rawValue: split) else {
                 throw BadInput("--split: expected train, valid or test, found \"\(split)\"")
             }
-            let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
-            let rows = try data.split(splitName)
+            // The split is read as a stream, window by window: only its votes and gold labels stay in memory.
+            let source = try DatasetCatalog(config: config, paths: paths).splitSource(dataset, split: splitName)
             let scan = try SkippedPrograms.scan(lfs)
             let programs = scan.programs
 
@@ -50,24 +50,26 @@ struct ApplyCommand: AsyncParsableCommand {
                 guard callTimeout > 0 else { throw BadInput("--call-timeout: must be positive") }
                 settings.callTimeoutSeconds = callTimeout
             }
-            if let note = settings.effectiveWorkers(programs: programs.count, rows: rows.count).note {
+            if let note = settings.workersNote() {
                 FileHandle.standardError.write(Data("alchemist: note: \(note)\n".utf8))
             }
             InterruptHandler.install()
             let interactive = !json && isatty(2) != 0
-            let bar = ProgressLine(label: "applying \(programs.count) programs to \(rows.count) rows", enabled: interactive)
+            let bar = ProgressLine(label: "applying \(programs.count) programs to \(source.dataset) \(splitName.rawValue)", enabled: interactive)
             let started = ContinuousClock.now
+            let windows = RowStreamWindows(try source.open(), byteCount: source.byteCount)
             let outcome = try await ProgramApplier(settings: settings).apply(
-                programs, to: rows.texts, classCount: data.classCount, progress: { done, total in bar.update(done, total) })
+                programs, windows: windows, classCount: source.labelNames.count, progress: { done, total in bar.update(done, total) })
             bar.finish()
             let elapsed = ContinuousClock.now - started
-            let analysis = LabelMatrixAnalysis.analyze(outcome.matrix, gold: rows.labels)
+            guard windows.rowCount > 0 else { throw BadInput("\(source.file?.path ?? source.dataset): the \(splitName.rawValue) split has no rows") }
+            let analysis = LabelMatrixAnalysis.analyze(outcome.matrix, gold: windows.gold)
 
             if let saveMatrix {
                 let url = URL(fileURLWithPath: saveMatrix)
                 try AtomicFile.write(Data(outcome.matrix.tsv(programNames: programs.map(\.name)).utf8), to: url)
             }
-            let report = ApplyReport(dataset: data, split: splitName, rows: rows, programs: programs, skipped: scan.skipped,
+            let report = ApplyReport(dataset: source.dataset, labelNames: source.labelNames, split: splitName, rowCount: windows.rowCount, programs: programs, skipped: scan.skipped,
                                      outcome: outcome, statistics: analysis.programs, totals: analysis.totals, seconds: elapsed.seconds)
             print(json ? try report.json() : report.table())
         }

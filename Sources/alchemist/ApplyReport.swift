@@ -3,9 +3,10 @@ import Foundation
 
 /// What `alchemist apply` prints, as a table or as JSON.
 struct ApplyReport {
-    let dataset: Dataset
+    let dataset: String
+    let labelNames: [String]
     let split: SplitName
-    let rows: DatasetSplit
+    let rowCount: Int
     let programs: [LabelingProgram]
     /// The `--lfs` files that could not be read (stderr named them already).
     var skipped: [ProgramStoreError] = []
@@ -35,9 +36,9 @@ struct ApplyReport {
             ]
         }
         let object: [String: Any] = [
-            "dataset": dataset.name,
+            "dataset": dataset,
             "split": split.rawValue,
-            "rows": rows.count,
+            "rows": rowCount,
             "programs": items,
             "skipped": SkippedPrograms.json(skipped),
             "totals": ["coverage": totals.coverage, "overlaps": totals.overlaps, "conflicts": totals.conflicts],
@@ -54,7 +55,7 @@ struct ApplyReport {
         var body: [[String]] = []
         for index in programs.indices {
             let stats = statistics[index], report = outcome.reports[index]
-            let names = stats.polarity.map { $0 < dataset.labelNames.count ? dataset.labelNames[$0] : String($0) }
+            let names = stats.polarity.map { $0 < labelNames.count ? labelNames[$0] : String($0) }
             body.append([
                 report.name, names.isEmpty ? "–" : names.joined(separator: ","), percent(stats.coverage), percent(stats.overlaps),
                 percent(stats.conflicts), percent(stats.accuracy), report.loadError != nil ? "not loaded" : String(report.faultCount),
@@ -67,7 +68,7 @@ struct ApplyReport {
                     : String(repeating: " ", count: widths[index] - cell.count) + cell
             }.joined(separator: "  ")
         }
-        var out = "\(dataset.name) / \(split.rawValue): \(rows.count) rows, \(programs.count) programs, \(String(format: "%.2f", seconds)) s\n\n"
+        var out = "\(dataset) / \(split.rawValue): \(rowCount) rows, \(programs.count) programs, \(String(format: "%.2f", seconds)) s\n\n"
         out += line(header) + "\n"
         out += body.map(line).joined(separator: "\n") + "\n\n"
         out += "all programs: coverage \(percent(totals.coverage)), overlaps \(percent(totals.overlaps)), conflicts \(percent(totals.conflicts))\n"

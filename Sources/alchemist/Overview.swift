@@ -29,7 +29,7 @@ struct Overview: AsyncParsableCommand {
                 let started = ContinuousClock.now
                 let outcome = try await ProgramApplier(settings: config.sandbox).apply(programs, to: rows.texts, classCount: demo.classCount)
                 let analysis = LabelMatrixAnalysis.analyze(outcome.matrix, gold: rows.labels)
-                let report = ApplyReport(dataset: demo, split: .valid, rows: rows, programs: programs, outcome: outcome,
+                let report = ApplyReport(dataset: demo.name, labelNames: demo.labelNames, split: .valid, rowCount: rows.count, programs: programs, outcome: outcome,
                                          statistics: analysis.programs, totals: analysis.totals,
                                          seconds: (ContinuousClock.now - started).seconds)
                 print("\nDemo: the example programs in \(examples.path) applied in the sandbox:\n")

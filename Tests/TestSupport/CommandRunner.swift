@@ -10,6 +10,11 @@ public struct CommandRunner: Sendable {
 
     public let executable: URL
 
+    /// Runs another executable the same way (an interpreter that starts `alchemist` under a limit, say).
+    public init(executable: URL) {
+        self.executable = executable
+    }
+
     /// Finds `alchemist` next to the test bundle (the build products folder).
     public static func locate() throws -> CommandRunner {
         CommandRunner(executable: try builtProduct("alchemist"))

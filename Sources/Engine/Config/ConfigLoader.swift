@@ -127,12 +127,13 @@ public enum ConfigLoader {
                            ("isolate_network", "removed: every program runs in a network namespace of its own")] where sandboxReader.has(old) {
             throw sandboxReader.error(old, now)
         }
-        let sandbox = SandboxSettings(
+        var sandbox = SandboxSettings(
             workers: try sandboxReader.int("workers"), batchSize: try sandboxReader.int("batch_size"),
             callTimeoutSeconds: try sandboxReader.double("call_timeout_seconds"), maxLimitHits: try sandboxReader.int("max_limit_hits"),
             maxKills: try sandboxReader.int("max_kills"), memoryMB: try sandboxReader.int("memory_mb"),
             cpuMillisecondsPerRow: try sandboxReader.double("cpu_ms_per_row"), loadSeconds: try sandboxReader.double("load_seconds"),
             python: try sandboxReader.optionalString("python"), dropPrivilegesTo: try sandboxReader.string("drop_privileges_to"))
+        if let windowRows = try sandboxReader.optionalInt("window_rows") { sandbox.windowRows = windowRows }
         try requireKeys(sandboxReader, ["python"])
         try sandboxReader.finish()
         try validate(sandbox, sandboxReader)
@@ -223,5 +224,6 @@ public enum ConfigLoader {
         if s.memoryMB < 64 { throw reader.error("memory_mb", "must be at least 64") }
         if !(s.cpuMillisecondsPerRow > 0) { throw reader.error("cpu_ms_per_row", "must be positive") }
         if !(s.loadSeconds > 0) { throw reader.error("load_seconds", "must be positive") }
+        if s.windowRows < 1 { throw reader.error("window_rows", "must be at least 1") }
     }
 }

@@ -51,16 +51,12 @@ public enum CustomDatasetLoader {
             return dataset
         }
         let fields = Self.fields(manifest)
-        let formats = manifest.format.map { [$0.splitFileFormat] } ?? tableFormats
+        let formats = Self.formats(manifest)
         var splits: [SplitName: DatasetSplit] = [:]
         var splitFormats: [SplitName: SplitFileFormat] = [:]
         for split in SplitName.allCases {
-            let present = formats.filter { FileManager.default.fileExists(atPath: file(folder, split, $0).path) }
-            guard let fileFormat = present.first else { continue }
-            guard present.count == 1 else {
-                throw DatasetError(file: folder.path, reason: "has \(present.map { "\(split.rawValue).\($0.fileExtension)" }.joined(separator: " and ")): keep one \(split.rawValue) file, or name its format in dataset.json")
-            }
-            splits[split] = try SplitFile.readSplit(file(folder, split, fileFormat), format: fileFormat, fields: fields, name: split)
+            guard let (url, fileFormat) = try splitFile(folder, split, formats: formats) else { continue }
+            splits[split] = try SplitFile.readSplit(url, format: fileFormat, fields: fields, name: split)
             splitFormats[split] = fileFormat
         }
         guard let first = SplitName.allCases.lazy.compactMap({ splitFormats[$0] }).first else {
@@ -68,6 +64,22 @@ public enum CustomDatasetLoader {
             throw DatasetError(file: folder.path, reason: "no train, valid or test split file (\(names)) in the folder")
         }
         return Dataset(name: manifest.name, labelNames: manifest.classes, location: folder, format: first.datasetFormat, splits: splits)
+    }
+
+    /// The file of `split` in a table-format folder and its format; nil when the split has none.
+    /// - Throws: when two files claim the split (`train.csv` and `train.jsonl`).
+    static func splitFile(_ folder: URL, _ split: SplitName, formats: [SplitFileFormat]) throws -> (URL, SplitFileFormat)? {
+        let present = formats.filter { FileManager.default.fileExists(atPath: file(folder, split, $0).path) }
+        guard let format = present.first else { return nil }
+        guard present.count == 1 else {
+            throw DatasetError(file: folder.path, reason: "has \(present.map { "\(split.rawValue).\($0.fileExtension)" }.joined(separator: " and ")): keep one \(split.rawValue) file, or name its format in dataset.json")
+        }
+        return (file(folder, split, format), format)
+    }
+
+    /// The split file formats a folder with this manifest is searched for, in order.
+    static func formats(_ manifest: CustomDatasetManifest) -> [SplitFileFormat] {
+        manifest.format.map { [$0.splitFileFormat] } ?? tableFormats
     }
 
     /// The formats of split files other than WRENCH, in the order a folder is searched.

@@ -76,6 +76,20 @@ public struct DatasetCatalog: Sendable {
         return nil
     }
 
+    /// The entry of a dataset that is on disk, and its folder, with an error that says where it
+    /// looked and how to get it.
+    func locate(_ name: String) throws -> (DatasetEntry, URL) {
+        guard let entry = entry(named: name) else {
+            let known = entries().map(\.name).joined(separator: ", ")
+            throw DatasetError(file: paths.dataDir.path, reason: "unknown dataset \"\(name)\" (known: \(known))")
+        }
+        guard let folder = entry.folder else {
+            let hint = entry.isFetchable ? "run `alchemist datasets fetch \(name)`" : (entry.noPublicSource ?? "put its files in \(paths.dataDir.appendingPathComponent(name).path)")
+            throw DatasetError(file: paths.dataDir.appendingPathComponent(name).path, reason: "dataset \(name) is not present: \(hint)")
+        }
+        return (entry, folder)
+    }
+
     /// Loads a dataset by name with its hand labels applied (`HandLabels.applied(to:)`), with an
     /// error that says where it looked and how to get it.
     public func load(_ name: String) throws -> Dataset {
@@ -85,14 +99,7 @@ public struct DatasetCatalog: Sendable {
 
     /// Loads a dataset by name as its split files have it, without its hand labels.
     public func loadFiles(_ name: String) throws -> Dataset {
-        guard let entry = entry(named: name) else {
-            let known = entries().map(\.name).joined(separator: ", ")
-            throw DatasetError(file: paths.dataDir.path, reason: "unknown dataset \"\(name)\" (known: \(known))")
-        }
-        guard let folder = entry.folder else {
-            let hint = entry.isFetchable ? "run `alchemist datasets fetch \(name)`" : (entry.noPublicSource ?? "put its files in \(paths.dataDir.appendingPathComponent(name).path)")
-            throw DatasetError(file: paths.dataDir.appendingPathComponent(name).path, reason: "dataset \(name) is not present: \(hint)")
-        }
+        let (entry, folder) = try locate(name)
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent("dataset.json").path) {
             return try CustomDatasetLoader.load(folder: folder)
         }

@@ -216,6 +216,7 @@ struct DelimitedTable {
 /// A CSV or TSV split file as a stream of rows: the text, label and id columns.
 struct DelimitedRowStream: RowStream {
     private var table: DelimitedTable
+    var bytesRead: Int? { table.records.reader.fileOffset }
     private let fields: RowFields
     private let textColumn: Int
     private let labelColumn: Int?

@@ -125,6 +125,7 @@ struct JSONLinesReader {
 /// members of each object.
 struct JSONLinesRowStream: RowStream {
     private var lines: JSONLinesReader
+    var bytesRead: Int? { lines.reader.fileOffset }
     private let fields: RowFields
     private let textKey: [UInt8]
     private let labelKey: [UInt8]

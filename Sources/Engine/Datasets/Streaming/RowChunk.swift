@@ -39,6 +39,12 @@ public protocol RowStream {
     /// The next chunk of at most `limit` rows (limit >= 1), or nil at the end of the file.
     /// Throws DatasetError naming the file and the line (or the example id) of a bad row.
     mutating func next(limit: Int) throws -> RowChunk?
+    /// Bytes of the file consumed so far, where the stream reads a file (for a progress estimate).
+    var bytesRead: Int? { get }
+}
+
+extension RowStream {
+    public var bytesRead: Int? { nil }
 }
 
 /// What a reader needs to turn a file's rows into texts and labels.

@@ -8,6 +8,7 @@
 /// length, with votes in -1 (abstain) up to the last class id. Other keys are skipped.
 struct WrenchRowStream: RowStream {
     private let reader: ByteReader
+    var bytesRead: Int? { reader.fileOffset }
     private let idsInAnyOrder: Bool
     private let classCount: Int
     private let textKey: [UInt8]
