@@ -79,7 +79,7 @@ public struct VoteCache: Sendable {
         guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { return }
         let dated = names.filter { $0 != current && !$0.hasPrefix(".") }.map { name -> (String, Date) in
             let date = (try? fileManager.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.modificationDate] as? Date) ?? .distantPast
-            return (name, date ?? .distantPast)
+            return (name, date)
         }.sorted { $0.1 > $1.1 }
         for (name, _) in dated.dropFirst(Self.keptDataKeys - 1) {
             try? fileManager.removeItem(at: folder.appendingPathComponent(name))

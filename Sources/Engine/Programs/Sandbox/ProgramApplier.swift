@@ -95,8 +95,12 @@ public struct ProgramApplier: Sendable {
         var launch: SandboxLaunch?
         var script: String?
         var done = 0
-        while let texts = try source.nextWindow(limit: max(1, settings.windowRows)) {
+        let limit = max(1, settings.windowRows)
+        var upcoming = WindowPrefetch(source: source, limit: limit)
+        while let texts = try upcoming.take() {
             if cancel.isFired { throw CancellationError() }
+            // The next window is read while this one is applied: the cores do not wait for the file.
+            upcoming = WindowPrefetch(source: source, limit: limit)
             guard !texts.isEmpty else { continue }
             guard !sources.isEmpty else {
                 matrix.append(LabelMatrix(rows: texts.count, columns: 0))
@@ -159,5 +163,28 @@ public struct ProgramApplier: Sendable {
             throw SandboxError(reason: "sandbox_worker.py is missing from the Engine bundle")
         }
         return text
+    }
+}
+
+/// The next window of a source, read on a thread of its own. Windows are read one after the other
+/// (a prefetch starts once the previous one was taken), so the source is never used by two threads at once.
+private final class WindowPrefetch: @unchecked Sendable {
+    private var result: Result<[String]?, Error>?
+    private let ready = DispatchSemaphore(value: 0)
+
+    init(source: some TextWindowSource, limit: Int) {
+        nonisolated(unsafe) let source = source
+        let thread = Thread { [self] in
+            result = Result { try source.nextWindow(limit: limit) }
+            ready.signal()
+        }
+        thread.name = "alchemist-read"
+        thread.start()
+    }
+
+    /// Waits for the window; nil after the last one.
+    func take() throws -> [String]? {
+        ready.wait()
+        return try result!.get()
     }
 }
