@@ -138,6 +138,18 @@ import TestSupport
         #expect(predictedBack["ids"] as? [String] == exported["ids"] as? [String])
         #expect(predictedBack["votes"] as? [[Int]] == exported["votes"] as? [[Int]])
         #expect(predictedBack["final"] as? [String] == exported["final"] as? [String])
+        // Read seven rows at a time (windows far smaller than the file), the same file comes out.
+        var config = try json(try String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("config.json"), encoding: .utf8))
+        var sandbox = try #require(config["sandbox"] as? [String: Any])
+        sandbox["window_rows"] = 7
+        config["sandbox"] = sandbox
+        let small = home.appendingPathComponent("small-windows.json")
+        try JSONSerialization.data(withJSONObject: config).write(to: small)
+        let windowed = home.appendingPathComponent("windowed.csv")
+        let inWindows = try cli.run(["predict", "--run", id, "--input", test.path, "--output", windowed.path, "--label-column", "gold",
+                                     "--with-programs", "--config", small.path], environment: ["ALCHEMIST_HOME": home.path])
+        #expect(inWindows.status == 0, "\(inWindows.stderr)")
+        #expect(try Data(contentsOf: windowed) == Data(contentsOf: withPrograms))
     }
 
     @Test func labelWithoutLfsUsesTheDatasetsEnabledPrograms() throws {

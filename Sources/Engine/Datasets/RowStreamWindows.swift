@@ -1,9 +1,14 @@
+import Foundation
+
 /// A split's row stream as the applier's text windows: it hands out each window's texts and keeps,
 /// of every row, only its gold label (one byte), so the split's texts are never all in memory.
 public final class RowStreamWindows: TextWindowSource {
     private var stream: any RowStream
     private let byteCount: Int
     private var rows = 0
+    /// Written by the reading thread, read by the applier's: under the lock.
+    private let lock = NSLock()
+    private var estimate = 0
     /// The gold label of every row read so far, -1 where a row is unlabeled.
     public private(set) var gold: [LabelMatrix.Vote] = []
 
@@ -18,12 +23,18 @@ public final class RowStreamWindows: TextWindowSource {
         guard let chunk = try stream.next(limit: limit) else { return nil }
         rows += chunk.count
         gold.append(contentsOf: chunk.labels)
+        let bytes = stream.bytesRead, read = rows
+        lock.withLock { estimate = RowEstimate.rows(read: read, bytesRead: bytes, byteCount: byteCount) }
         return chunk.texts
     }
 
-    /// Rows read, scaled by the bytes left of the file.
-    public var estimatedRows: Int? {
-        guard let read = stream.bytesRead, read > 0, byteCount > read, rows > 0 else { return rows }
-        return Int(Double(rows) * Double(byteCount) / Double(read))
+    public var estimatedRows: Int? { lock.withLock { estimate } }
+}
+
+/// How many rows a file has, judged from the rows and bytes read so far.
+enum RowEstimate {
+    static func rows(read: Int, bytesRead: Int?, byteCount: Int) -> Int {
+        guard let bytes = bytesRead, bytes > 0, byteCount > bytes, read > 0 else { return read }
+        return Int(Double(read) * Double(byteCount) / Double(bytes))
     }
 }

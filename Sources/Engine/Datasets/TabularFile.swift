@@ -34,7 +34,8 @@ public struct TabularFile: Sendable {
     /// Columns where some value is not a number (text-like columns).
     public var textColumns: Set<String>
 
-    public static func read(_ file: URL) throws -> TabularFile {
+    /// - Parameter rowLimit: read only the first rows (a sample to choose columns from); nil reads all.
+    public static func read(_ file: URL, rowLimit: Int? = nil) throws -> TabularFile {
         guard let format = Format.of(file) else {
             throw DatasetError(file: file.path, reason: "unknown file type \".\(file.pathExtension)\" (expected .csv, .tsv, .jsonl, .json or .parquet)")
         }
@@ -42,19 +43,21 @@ public struct TabularFile: Sendable {
         var columns: [String] = []
         switch format {
         case .csv, .tsv:
-            (columns, rows) = try DelimitedText.parse(try ByteReader(file: file), separator: format == .tsv ? "\t" : ",")
+            (columns, rows) = try DelimitedText.parse(try ByteReader(file: file), separator: format == .tsv ? "\t" : ",", limit: rowLimit)
         case .jsonl:
-            rows = try jsonLines(JSONLinesReader(reader: try ByteReader(file: file)))
+            rows = try jsonLines(JSONLinesReader(reader: try ByteReader(file: file)), limit: rowLimit)
         case .json:
-            rows = try jsonArray(try Data(contentsOf: file), file: file.path)
+            rows = Array(try jsonArray(try Data(contentsOf: file), file: file.path).prefix(rowLimit ?? Int.max))
         case .parquet:
             let python = try ParquetProcess(file: file, columns: nil, required: nil)
             do {
-                rows = try jsonLines(JSONLinesReader(reader: ByteReader(descriptor: python.descriptor, path: file.path, closes: false), place: .row))
+                rows = try jsonLines(JSONLinesReader(reader: ByteReader(descriptor: python.descriptor, path: file.path, closes: false), place: .row),
+                                     limit: rowLimit)
             } catch {
                 throw python.failureIfExited() ?? error
             }
-            try python.finish()
+            // A sample stops before the end: Python is killed when `python` goes.
+            if rowLimit == nil || rows.count < rowLimit! { try python.finish() }
         }
         if columns.isEmpty {
             var seen: Set<String> = []
@@ -88,10 +91,10 @@ public struct TabularFile: Sendable {
     }
 
     /// Every row of a JSON Lines stream, each member as text (`JSONLinesReader.cells`).
-    static func jsonLines(_ lines: JSONLinesReader) throws -> [Row] {
+    static func jsonLines(_ lines: JSONLinesReader, limit: Int? = nil) throws -> [Row] {
         var lines = lines
         var rows: [Row] = []
-        while let values = try lines.nextObject({ (scanner, _) throws(ScanError) in try JSONLinesReader.cells(&scanner) }) {
+        while rows.count < (limit ?? Int.max), let values = try lines.nextObject({ (scanner, _) throws(ScanError) in try JSONLinesReader.cells(&scanner) }) {
             rows.append(Row(line: lines.place == .row ? lines.rows : lines.lastLine, values: values))
         }
         return rows
@@ -114,10 +117,10 @@ enum DelimitedText {
         try parse(ByteReader(bytes: Array(text.utf8), path: file), separator: separator)
     }
 
-    static func parse(_ reader: ByteReader, separator: Character) throws(DatasetError) -> (columns: [String], rows: [TabularFile.Row]) {
+    static func parse(_ reader: ByteReader, separator: Character, limit: Int? = nil) throws(DatasetError) -> (columns: [String], rows: [TabularFile.Row]) {
         var table = try DelimitedTable(reader: reader, separator: separator.asciiValue ?? UInt8(ascii: ","))
         var rows: [TabularFile.Row] = []
-        while try table.next() {
+        while rows.count < (limit ?? Int.max), try table.next() {
             var values: [String: String] = [:]
             for (index, name) in table.columns.enumerated() where !table.records.isEmpty(index) {
                 values[name] = table.records.field(index)

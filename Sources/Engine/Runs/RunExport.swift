@@ -50,8 +50,7 @@ public enum RunExport {
             var start = 0
             while start < rows.count {
                 let end = min(start + chunk, rows.count)
-                var block = LabelMatrix(rows: end - start, columns: votes.columns)
-                for row in start..<end { for column in 0..<votes.columns { block[row - start, column] = votes[row, column] } }
+                let block = votes.slice(rows: start..<end)
                 let labels = try run.label(texts: Array(rows.texts[start..<end]), votes: block)
                 for (offset, label) in labels.enumerated() {
                     let row = start + offset

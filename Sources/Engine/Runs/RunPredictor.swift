@@ -55,44 +55,49 @@ public struct RunPredictor: Sendable {
     /// Whether the run has programs to apply (not the dataset's own weak labels).
     public var hasPrograms: Bool { run.manifest.votes == "programs" }
 
-    /// Reads the input, labels every row and writes the output (format from its extension).
+    /// Reads the input, labels every row and writes the output (format from its extension), a
+    /// window of rows at a time: the input is never all in memory (a JSON array is read whole).
     /// - Throws: `DatasetError` for the input, `ExportError` for the run or the output,
     ///   `SandboxError` when the programs cannot be applied.
     public func predict(_ input: Input, to output: URL, withPrograms: Bool,
                         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> LabeledFileSummary {
         let format = try ExportFormat.of(output)
-        let table = try TabularFile.read(input.file)
-        let chosen = try DatasetImport.chooseColumns(table, text: input.textColumn, label: input.labelColumn, id: input.idColumn)
-        let texts = table.rows.map { $0.values[chosen.text] ?? "" }
-        let ids = table.rows.enumerated().map { index, row in chosen.id.flatMap { row.values[$0] } ?? String(index) }
-        let gold = try chosen.label.map { column in try table.rows.map { try goldLabel($0, column: column, file: input.file.path) } }
-        var votes: LabelMatrix?
-        if withPrograms {
-            let programs = try programs()
-            votes = try await ProgramApplier(settings: sandbox).apply(programs, to: texts, classCount: run.classCount, progress: progress).matrix
-        }
+        let (rows, byteCount) = try openInput(input)
         let columns = LabelColumns(classes: run.manifest.classes, programColumns: run.manifest.programs.map(\.column))
         let writer = try TableWriter(to: output, format: format, columns: columns.names)
-        var tally = RunExport.Tally()
-        var start = 0
-        while start < texts.count {
-            let end = min(start + RunExport.chunk, texts.count)
-            var block: LabelMatrix?
-            if let votes {
-                var part = LabelMatrix(rows: end - start, columns: votes.columns)
-                for row in start..<end { for column in 0..<votes.columns { part[row - start, column] = votes[row, column] } }
-                block = part
+        let flow = PredictionFlow(rows: rows, byteCount: byteCount, run: run, columns: columns, writer: writer)
+        if withPrograms {
+            let programs = try programs()
+            _ = try await ProgramApplier(settings: sandbox).apply(programs, windows: flow, classCount: run.classCount, progress: progress,
+                                                                  onWindow: { votes in try flow.write(votes: votes) })
+        } else {
+            while try flow.nextWindow(limit: RunExport.chunk) != nil {
+                try Task.checkCancellation()
+                try flow.write(votes: nil)
             }
-            let labels = try run.label(texts: Array(texts[start..<end]), votes: block)
-            for (offset, label) in labels.enumerated() {
-                let row = start + offset
-                try columns.write(writer, id: ids[row], text: texts[row], label: label, gold: gold?[row], votes: block?.row(offset))
-                tally.add(label, gold: gold?[row])
-            }
-            start = end
         }
         let written = try writer.finish(numberColumns: columns.numberColumns, integerColumns: columns.integerColumns)
-        return tally.summary(file: output, rows: written)
+        return flow.tally.summary(file: output, rows: written)
+    }
+
+    /// The input as a stream of rows, with its columns chosen from its first rows, and its size.
+    func openInput(_ input: Input) throws -> (any RowStream, Int) {
+        let sample = try TabularFile.read(input.file, rowLimit: 2000)
+        let chosen = try DatasetImport.chooseColumns(sample, text: input.textColumn, label: input.labelColumn, id: input.idColumn)
+        // Names no column can have, for a label or id column the file does not have.
+        let fields = RowFields(text: chosen.text, label: chosen.label ?? "\u{0}", classes: run.manifest.classes, id: chosen.id ?? "\u{0}")
+        guard sample.format != .json, let format = SplitFile.format(of: input.file) else {
+            // A JSON array is one value: it is read whole.
+            let table = try TabularFile.read(input.file)
+            var rows = RowChunk(firstRow: 0)
+            for (index, row) in table.rows.enumerated() {
+                rows.append(id: chosen.id.flatMap { row.values[$0] } ?? String(index), text: row.values[chosen.text] ?? "",
+                            label: try chosen.label.map { try goldLabel(row, column: $0, file: input.file.path) }.map { Int8($0 ?? -1) } ?? -1)
+            }
+            return (RowsInMemory(rows: rows), 0)
+        }
+        let size = ((try? FileManager.default.attributesOfItem(atPath: input.file.path)[.size]) as? NSNumber)?.intValue ?? 0
+        return (try SplitFile.open(input.file, format: format, fields: fields), size)
     }
 
     /// A gold label given as a class name or id; empty is none.
@@ -102,5 +107,76 @@ public struct RunPredictor: Sendable {
         if let id = Int(value), run.manifest.classes.indices.contains(id) { return id }
         throw DatasetError(file: file, example: "line \(row.line)",
                            reason: "\(column): \"\(value)\" is not a class of run \(run.manifest.id) (\(run.manifest.classes.joined(separator: ", ")))")
+    }
+}
+
+/// Rows already read, handed out in chunks.
+struct RowsInMemory: RowStream {
+    var rows: RowChunk
+    private var next = 0
+
+    init(rows: RowChunk) { self.rows = rows }
+
+    mutating func next(limit: Int) throws -> RowChunk? {
+        guard next < rows.count else { return nil }
+        let end = min(rows.count, next + limit)
+        defer { next = end }
+        return RowChunk(ids: Array(rows.ids[next..<end]), texts: Array(rows.texts[next..<end]), labels: Array(rows.labels[next..<end]),
+                        weakLabels: nil, firstRow: next)
+    }
+}
+
+/// A prediction in flight: the input read window by window (the applier reads one window ahead),
+/// each window labeled and written, in order, once its votes are in.
+final class PredictionFlow: TextWindowSource, @unchecked Sendable {
+    private var rows: any RowStream
+    private let byteCount: Int
+    private let lock = NSLock()
+    /// Windows read and not yet written, oldest first.
+    private var pending: [RowChunk] = []
+    private var read = 0
+    private var estimate = 0
+    let run: LoadedRun
+    let columns: LabelColumns
+    let writer: TableWriter
+    private(set) var tally = RunExport.Tally()
+
+    init(rows: any RowStream, byteCount: Int, run: LoadedRun, columns: LabelColumns, writer: TableWriter) {
+        self.rows = rows
+        self.byteCount = byteCount
+        self.run = run
+        self.columns = columns
+        self.writer = writer
+    }
+
+    func nextWindow(limit: Int) throws -> [String]? {
+        guard let chunk = try rows.next(limit: limit) else { return nil }
+        let bytes = rows.bytesRead
+        lock.withLock {
+            pending.append(chunk)
+            read += chunk.count
+            estimate = RowEstimate.rows(read: read, bytesRead: bytes, byteCount: byteCount)
+        }
+        return chunk.texts
+    }
+
+    var estimatedRows: Int? { lock.withLock { estimate } }
+
+    /// Labels and writes the oldest window read, with its votes (nil: the end model alone).
+    func write(votes: LabelMatrix?) throws {
+        let chunk = lock.withLock { pending.removeFirst() }
+        var start = 0
+        while start < chunk.count {
+            let end = min(start + RunExport.chunk, chunk.count)
+            let block = votes?.slice(rows: start..<end)
+            let labels = try run.label(texts: Array(chunk.texts[start..<end]), votes: block)
+            for (offset, label) in labels.enumerated() {
+                let row = start + offset
+                let gold = chunk.labels[row] < 0 ? nil : Int(chunk.labels[row])
+                try columns.write(writer, id: chunk.ids[row], text: chunk.texts[row], label: label, gold: gold, votes: block?.row(offset))
+                tally.add(label, gold: gold)
+            }
+            start = end
+        }
     }
 }

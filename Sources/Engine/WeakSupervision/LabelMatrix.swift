@@ -51,6 +51,14 @@ public struct LabelMatrix: Sendable, Equatable {
         rows += other.rows
     }
 
+    /// The votes of a run of consecutive rows.
+    public func slice(rows range: Range<Int>) -> LabelMatrix {
+        var part = LabelMatrix(rows: 0, columns: columns)
+        part.values = Array(values[(range.lowerBound * columns)..<(range.upperBound * columns)])
+        part.rows = range.count
+        return part
+    }
+
     /// Room for `rows` rows in all, so appending windows does not copy the votes again and again.
     public mutating func reserveRows(_ rows: Int) {
         values.reserveCapacity(rows * columns)

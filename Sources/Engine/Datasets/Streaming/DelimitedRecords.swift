@@ -230,7 +230,7 @@ struct DelimitedRowStream: RowStream {
         }
         textColumn = text
         labelColumn = table.columns.firstIndex(of: fields.label)
-        idColumn = table.columns.firstIndex(of: "id")
+        idColumn = table.columns.firstIndex(of: fields.id)
         self.fields = fields
     }
 

@@ -129,13 +129,14 @@ struct JSONLinesRowStream: RowStream {
     private let fields: RowFields
     private let textKey: [UInt8]
     private let labelKey: [UInt8]
-    private static let idKey = Array("id".utf8)
+    private let idKey: [UInt8]
 
     init(reader: ByteReader, fields: RowFields, place: RowPlace = .line) {
         lines = JSONLinesReader(reader: reader, place: place)
         self.fields = fields
         textKey = Array(fields.text.utf8)
         labelKey = Array(fields.label.utf8)
+        idKey = Array(fields.id.utf8)
     }
 
     mutating func next(limit: Int) throws -> RowChunk? {
@@ -149,7 +150,7 @@ struct JSONLinesRowStream: RowStream {
         while chunk.count < limit {
             let index = lines.rows
             guard let (id, text, label) = try lines.nextObject({ (scanner, name) throws(ScanError) in
-                try Self.row(&scanner, name: name, index: index, fields: fields, textKey: textKey, labelKey: labelKey)
+                try Self.row(&scanner, name: name, index: index, fields: fields, textKey: textKey, labelKey: labelKey, idKey: idKey)
             }) else { break }
             chunk.append(id: id, text: text, label: label)
         }
@@ -157,7 +158,7 @@ struct JSONLinesRowStream: RowStream {
     }
 
     private static func row(_ scanner: inout JSONScanner, name: String, index: Int, fields: RowFields,
-                            textKey: [UInt8], labelKey: [UInt8]) throws(ScanError) -> (String, String, Int8) {
+                            textKey: [UInt8], labelKey: [UInt8], idKey: [UInt8]) throws(ScanError) -> (String, String, Int8) {
         var text: String?
         var rawLabel: String?
         var id: String?

@@ -114,7 +114,7 @@ struct ParquetRowStream: RowStream {
     private var rows: JSONLinesRowStream
 
     init(file: URL, fields: RowFields, blockSize: Int = ByteReader.defaultBlockSize) throws(DatasetError) {
-        process = try ParquetProcess(file: file, columns: [fields.text, fields.label, "id"], required: fields.text)
+        process = try ParquetProcess(file: file, columns: [fields.text, fields.label, fields.id], required: fields.text)
         let reader = ByteReader(descriptor: process.descriptor, path: file.path, closes: false, blockSize: blockSize)
         rows = JSONLinesRowStream(reader: reader, fields: fields, place: .row)
     }

@@ -55,11 +55,14 @@ public struct RowFields: Sendable {
     public var label: String
     /// Class names; a label may be a class id or a class name (see `classID(of:)`).
     public var classes: [String]
+    /// The field or column of row ids: "id" by default (`predict --id-column`); WRENCH keys are ids.
+    public var id: String
 
-    public init(text: String = "text", label: String = "label", classes: [String]) {
+    public init(text: String = "text", label: String = "label", classes: [String], id: String = "id") {
         self.text = text
         self.label = label
         self.classes = classes
+        self.id = id
     }
 
     /// The class a label written as text names: nil for an empty one (an unlabeled row); a class's

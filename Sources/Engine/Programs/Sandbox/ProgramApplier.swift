@@ -48,9 +48,13 @@ public struct ProgramApplier: Sendable {
     /// Applies the programs to a split read window by window (`SandboxSettings.windowRows` rows at a
     /// time): only one window's texts are in memory, the votes of all of them come back as one matrix.
     /// What a program did in one window counts in the next (a program stopped stays stopped).
-    /// The source is read on the applier's own thread, between windows.
+    /// The source is read on a thread of the applier's, one window ahead of the one applied.
+    /// - Parameter onWindow: when given, gets each window's votes as soon as they are in (on the
+    ///   applier's thread, in order), and the outcome's matrix stays empty: memory holds no more
+    ///   than a window's votes.
     public func apply(_ programs: [LabelingProgram], windows source: some TextWindowSource, classCount: Int,
-                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ApplyOutcome {
+                      progress: (@Sendable (Int, Int) -> Void)? = nil,
+                      onWindow: (@Sendable (LabelMatrix) throws -> Void)? = nil) async throws -> ApplyOutcome {
         let names = programs.map(\.name)
         // Keep same-user processes (an escaped program running unprivileged, for one) out of our memory and environment.
         _ = ces_set_not_dumpable()
@@ -65,7 +69,7 @@ public struct ProgramApplier: Sendable {
                 let thread = Thread {
                     continuation.resume(with: Result {
                         try Self.runWindows(sources: sources, names: names, source: source, classCount: classCount,
-                                            settings: settings, cancel: cancel, progress: progress)
+                                            settings: settings, cancel: cancel, progress: progress, onWindow: onWindow)
                     })
                 }
                 thread.name = "alchemist-sandbox"
@@ -88,7 +92,8 @@ public struct ProgramApplier: Sendable {
 
     private static func runWindows(sources: [String], names: [String], source: some TextWindowSource, classCount: Int,
                                    settings: SandboxSettings, cancel: CancelSignal,
-                                   progress: (@Sendable (Int, Int) -> Void)?) throws -> WindowedRun {
+                                   progress: (@Sendable (Int, Int) -> Void)?,
+                                   onWindow: (@Sendable (LabelMatrix) throws -> Void)?) throws -> WindowedRun {
         var state = ApplyState(programNames: names, rowCount: 0, settings: settings, progress: nil)
         var matrix = LabelMatrix(rows: 0, columns: sources.count)
         var workers = 0
@@ -103,7 +108,7 @@ public struct ProgramApplier: Sendable {
             upcoming = WindowPrefetch(source: source, limit: limit)
             guard !texts.isEmpty else { continue }
             guard !sources.isEmpty else {
-                matrix.append(LabelMatrix(rows: texts.count, columns: 0))
+                if let onWindow { try onWindow(LabelMatrix(rows: texts.count, columns: 0)) } else { matrix.append(LabelMatrix(rows: texts.count, columns: 0)) }
                 done += texts.count
                 continue
             }
@@ -112,7 +117,7 @@ public struct ProgramApplier: Sendable {
                 script = try workerScript()
             }
             let total = max(source.estimatedRows ?? 0, done + texts.count)
-            if done == 0 { matrix.reserveRows(total) }
+            if done == 0, onWindow == nil { matrix.reserveRows(total) }
             let programs = sources.count, before = done
             var windowProgress: (@Sendable (Int, Int) -> Void)?
             if let progress {
@@ -124,7 +129,7 @@ public struct ProgramApplier: Sendable {
                                              classCount: classCount, texts: texts, workers: windowWorkers,
                                              continuing: done == 0 ? nil : state)
             state = try SandboxScheduler(plan: plan, progress: windowProgress).run(cancel: cancel)
-            matrix.append(state.matrix)
+            if let onWindow { try onWindow(state.matrix) } else { matrix.append(state.matrix) }
             done += texts.count
         }
         return WindowedRun(state: state, matrix: matrix, workers: workers)
