@@ -63,7 +63,7 @@ public enum CustomDatasetLoader {
             let names = formats.map { "." + $0.fileExtension }.joined(separator: ", ")
             throw DatasetError(file: folder.path, reason: "no train, valid or test split file (\(names)) in the folder")
         }
-        return Dataset(name: manifest.name, labelNames: manifest.classes, location: folder, format: first.datasetFormat, splits: splits)
+        return Dataset(name: manifest.name, labelNames: manifest.classes, location: folder, format: first, splits: splits)
     }
 
     /// The file of `split` in a table-format folder and its format; nil when the split has none.
@@ -79,7 +79,7 @@ public enum CustomDatasetLoader {
 
     /// The split file formats a folder with this manifest is searched for, in order.
     static func formats(_ manifest: CustomDatasetManifest) -> [SplitFileFormat] {
-        manifest.format.map { [$0.splitFileFormat] } ?? tableFormats
+        manifest.format.map { [$0] } ?? tableFormats
     }
 
     /// The formats of split files other than WRENCH, in the order a folder is searched.
@@ -93,7 +93,7 @@ public enum CustomDatasetLoader {
     static func detectFormat(_ folder: URL) throws -> DatasetFormat {
         for format in [SplitFileFormat.wrench] + tableFormats
         where SplitName.allCases.contains(where: { FileManager.default.fileExists(atPath: file(folder, $0, format).path) }) {
-            return format.datasetFormat
+            return format
         }
         throw DatasetError(file: folder.path, reason: "found no split files (train/valid/test as .json, .csv, .tsv, .jsonl or .parquet)")
     }

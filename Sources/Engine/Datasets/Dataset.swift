@@ -43,7 +43,7 @@ public struct DatasetSplit: Sendable {
     }
 }
 
-public enum DatasetFormat: String, Sendable, Codable {
+public enum DatasetFormat: String, Sendable, Codable, CaseIterable {
     case wrench, csv, tsv, jsonl, parquet
 }
 

@@ -1,37 +1,11 @@
 import Foundation
 
-/// The formats a split file may have.
-public enum SplitFileFormat: String, Sendable, CaseIterable {
-    /// One JSON object keyed by example id (`train.json`).
-    case wrench
-    case csv, tsv, jsonl, parquet
-
-    /// The file name extension a split file of this format has.
-    public var fileExtension: String { self == .wrench ? "json" : rawValue }
-
-    /// The format of the same name among a dataset's formats.
-    var datasetFormat: DatasetFormat {
-        switch self {
-        case .wrench: return .wrench
-        case .csv: return .csv
-        case .tsv: return .tsv
-        case .jsonl: return .jsonl
-        case .parquet: return .parquet
-        }
-    }
-}
+/// The formats a split file may have: those of datasets (`DatasetFormat`), one file a split.
+public typealias SplitFileFormat = DatasetFormat
 
 extension DatasetFormat {
-    /// The format of the same name among split file formats.
-    var splitFileFormat: SplitFileFormat {
-        switch self {
-        case .wrench: return .wrench
-        case .csv: return .csv
-        case .tsv: return .tsv
-        case .jsonl: return .jsonl
-        case .parquet: return .parquet
-        }
-    }
+    /// The file name extension a split file of this format has.
+    public var fileExtension: String { self == .wrench ? "json" : rawValue }
 }
 
 public enum SplitFile {
