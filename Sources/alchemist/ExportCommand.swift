@@ -23,8 +23,14 @@ struct ExportCommand: AsyncParsableCommand {
             let (config, paths) = try common.load()
             let splitList = try SplitName.list(parsing: splits)
             let loaded = try LoadedRun.load(try RunFolder.resolve(run, runsFolder: paths.runsFolder))
-            let dataset = try DatasetCatalog(config: config, paths: paths).load(loaded.manifest.dataset)
-            let summary = try RunExport.write(loaded, dataset: dataset, splits: splitList, to: URL(fileURLWithPath: to))
+            // Each split is streamed from its file beside the run's saved votes.
+            let catalog = DatasetCatalog(config: config, paths: paths)
+            let sources = try splitList.map { try catalog.splitSource(loaded.manifest.dataset, split: $0) }
+            let summary = try RunExport.write(loaded, dataset: sources.first?.dataset ?? loaded.manifest.dataset,
+                                              labelNames: sources.first?.labelNames ?? [], splits: splitList,
+                                              to: URL(fileURLWithPath: to)) { split in
+                try sources.first { $0.split == split }!.open()
+            }
             if json {
                 var object = summary.jsonObject
                 object["run"] = ["id": loaded.manifest.id, "path": loaded.folder.path]

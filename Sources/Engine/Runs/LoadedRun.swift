@@ -46,32 +46,61 @@ public struct LoadedRun: Sendable {
     /// The saved votes of one split: the row ids and the matrix, one column per program.
     /// - Throws: `ExportError` when the run has no votes for the split or the file is damaged.
     public func votes(_ split: SplitName) throws -> (ids: [String], matrix: LabelMatrix) {
-        guard let entry = manifest.splits[split.rawValue] else {
-            throw ExportError(file: folder.path, reason: "the run saved no votes for the \(split.rawValue) split")
-        }
-        let file = folder.appendingPathComponent(entry.votes)
-        let text: String
-        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-            throw ExportError(file: file.path, reason: "cannot read it (\(error.localizedDescription))")
-        }
-        let (columns, rows) = try DelimitedText.parse(text, separator: ",", file: file.path)
-        let programColumns = manifest.programs.map(\.column)
-        guard columns == ["id"] + programColumns else {
-            throw ExportError(file: file.path, reason: "expected the columns id, \(programColumns.joined(separator: ", "))")
-        }
-        var matrix = LabelMatrix(rows: rows.count, columns: programColumns.count)
+        var reader = try SavedVotes(run: self, split: split)
         var ids: [String] = []
-        ids.reserveCapacity(rows.count)
-        for (index, row) in rows.enumerated() {
-            ids.append(row.values["id"] ?? "")
-            for (column, name) in programColumns.enumerated() {
-                guard let vote = row.values[name].flatMap(Int.init), vote >= -1, vote < classCount else {
-                    throw ExportError(file: file.path, reason: "line \(row.line): \(name) is not a vote in -1…\(classCount - 1)")
-                }
-                matrix[index, column] = vote
-            }
+        var matrix = LabelMatrix(rows: 0, columns: manifest.programs.count)
+        while let part = try reader.next(limit: 65_536) {
+            ids += part.ids
+            matrix.append(part.matrix)
         }
         return (ids, matrix)
+    }
+}
+
+/// A split's saved votes (`votes/<split>.csv`: `id`, then one `lf_<program>` column per program)
+/// read as a stream, a run of rows at a time.
+public struct SavedVotes {
+    private var table: DelimitedTable
+    private let file: URL
+    private let columns: Int
+    private let classCount: Int
+
+    public init(run: LoadedRun, split: SplitName) throws {
+        guard let entry = run.manifest.splits[split.rawValue] else {
+            throw ExportError(file: run.folder.path, reason: "the run saved no votes for the \(split.rawValue) split")
+        }
+        file = run.folder.appendingPathComponent(entry.votes)
+        do {
+            table = try DelimitedTable(reader: try ByteReader(file: file), separator: UInt8(ascii: ","))
+        } catch {
+            throw ExportError(file: file.path, reason: "cannot read it (\(error))")
+        }
+        let programColumns = run.manifest.programs.map(\.column)
+        guard table.columns == ["id"] + programColumns else {
+            throw ExportError(file: file.path, reason: "expected the columns id, \(programColumns.joined(separator: ", "))")
+        }
+        columns = programColumns.count
+        classCount = run.classCount
+    }
+
+    /// The next rows' ids and votes (at most `limit`), or nil at the end of the file.
+    public mutating func next(limit: Int) throws -> (ids: [String], matrix: LabelMatrix)? {
+        var ids: [String] = []
+        var votes: [[Int]] = []
+        while ids.count < limit, try table.next() {
+            ids.append(table.records.isEmpty(0) ? "" : table.records.field(0))
+            var row: [Int] = []
+            row.reserveCapacity(columns)
+            for column in 0..<columns {
+                guard !table.records.isEmpty(column + 1), let vote = Int(table.records.field(column + 1)), vote >= -1, vote < classCount else {
+                    throw ExportError(file: file.path, reason: "line \(table.records.line): \(table.columns[column + 1]) is not a vote in -1…\(classCount - 1)")
+                }
+                row.append(vote)
+            }
+            votes.append(row)
+        }
+        guard !ids.isEmpty else { return nil }
+        return (ids, LabelMatrix(rows: votes))
     }
 }
 

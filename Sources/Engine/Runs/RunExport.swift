@@ -34,51 +34,101 @@ public enum RunExport {
     /// - Throws: `ExportError` when the dataset is not the run's or has changed since the run
     ///   (a row without saved votes), and when the file cannot be written.
     public static func write(_ run: LoadedRun, dataset: Dataset, splits: [SplitName] = defaultSplits, to file: URL) throws -> LabeledFileSummary {
+        try write(run, dataset: dataset.name, labelNames: dataset.labelNames, splits: splits, to: file) { split in
+            guard let rows = dataset.splits[split] else { throw ExportError(file: dataset.location.path, reason: "\(dataset.name) has no \(split.rawValue) split") }
+            return RowsInMemory(rows: RowChunk(ids: rows.ids, texts: rows.texts, labels: rows.labels.map { Int8($0 ?? -1) }, firstRow: 0))
+        }
+    }
+
+    /// Writes the run's labels for `splits`, whose rows `open` gives as streams: each split is read
+    /// `chunk` rows at a time beside its saved votes, so neither is ever all in memory. Where the
+    /// rows are not those the run saved, in that order (a hand label moved a row since), the votes
+    /// are found by id among every split the run saved.
+    public static func write(_ run: LoadedRun, dataset: String, labelNames: [String], splits: [SplitName], to file: URL,
+                             open: (SplitName) throws -> any RowStream) throws -> LabeledFileSummary {
         let format = try ExportFormat.of(file)
-        guard dataset.name == run.manifest.dataset, dataset.labelNames == run.manifest.classes else {
-            throw ExportError(file: run.folder.path, reason: "run \(run.manifest.id) labeled \(run.manifest.dataset) (\(run.manifest.classes.joined(separator: ", "))), not \(dataset.name)")
+        guard dataset == run.manifest.dataset, labelNames == run.manifest.classes else {
+            throw ExportError(file: run.folder.path, reason: "run \(run.manifest.id) labeled \(run.manifest.dataset) (\(run.manifest.classes.joined(separator: ", "))), not \(dataset)")
         }
         let columns = LabelColumns(classes: run.manifest.classes, programColumns: run.manifest.programs.map(\.column))
-        // Votes by id across every saved split: a hand label may have moved a row since the run.
-        var saved: [SplitName: (ids: [String], matrix: LabelMatrix)] = [:]
-        for split in SplitName.allCases where run.manifest.splits[split.rawValue] != nil { saved[split] = try run.votes(split) }
         let writer = try TableWriter(to: file, format: format, columns: columns.names)
         var tally = Tally()
+        var trainVotes: VotesByID?
+        let programs = run.manifest.programs.count
         for split in splits {
-            guard let rows = dataset.splits[split] else { throw ExportError(file: dataset.location.path, reason: "\(dataset.name) has no \(split.rawValue) split") }
-            let votes = try alignedVotes(rows, saved: saved, run: run)
-            var start = 0
-            while start < rows.count {
-                let end = min(start + chunk, rows.count)
-                let block = votes.slice(rows: start..<end)
-                let labels = try run.label(texts: Array(rows.texts[start..<end]), votes: block)
-                for (offset, label) in labels.enumerated() {
-                    let row = start + offset
-                    try columns.write(writer, id: rows.ids[row], text: rows.texts[row], label: label, gold: rows.labels[row],
-                                      votes: block.row(offset))
-                    tally.add(label, gold: rows.labels[row])
+            var rows = try open(split)
+            var cursor = try run.manifest.splits[split.rawValue].map { _ in VotesCursor(try SavedVotes(run: run, split: split)) }
+            while let chunk = try rows.next(limit: chunk) {
+                var votes = LabelMatrix(rows: chunk.count, columns: programs)
+                for (row, id) in chunk.ids.enumerated() {
+                    // The split's own rows come in the order the run saved them (train may have lost
+                    // some to hand labels since); rows that moved in from train come last.
+                    if let found = try cursor?.seek(id, skipping: split == .train) {
+                        for (column, vote) in found.enumerated() { votes[row, column] = Int(vote) }
+                        continue
+                    }
+                    if trainVotes == nil { trainVotes = try VotesByID(run, split: .train) }
+                    guard let found = trainVotes?.votes(of: id) else {
+                        throw ExportError(file: run.folder.path, reason: "\(run.manifest.dataset) changed since run \(run.manifest.id): row \(id) of \(split.rawValue) has no saved votes; label again")
+                    }
+                    for (column, vote) in found.enumerated() { votes[row, column] = Int(vote) }
                 }
-                start = end
+                let labels = try run.label(texts: chunk.texts, votes: votes)
+                for row in 0..<chunk.count {
+                    let gold = chunk.labels[row] < 0 ? nil : Int(chunk.labels[row])
+                    try columns.write(writer, id: chunk.ids[row], text: chunk.texts[row], label: labels[row], gold: gold, votes: votes.row(row))
+                    tally.add(labels[row], gold: gold)
+                }
             }
         }
         let written = try writer.finish(numberColumns: columns.numberColumns, integerColumns: columns.integerColumns)
         return tally.summary(file: file, rows: written)
     }
 
-    /// The split's votes in the split's row order, found by id in the run's saved votes.
-    static func alignedVotes(_ rows: DatasetSplit, saved: [SplitName: (ids: [String], matrix: LabelMatrix)], run: LoadedRun) throws -> LabelMatrix {
-        if let same = saved[rows.name], same.ids == rows.ids { return same.matrix }
-        var index: [String: (SplitName, Int)] = [:]
-        for (split, votes) in saved { for (row, id) in votes.ids.enumerated() { index[id] = (split, row) } }
-        let columns = run.manifest.programs.count
-        var matrix = LabelMatrix(rows: rows.count, columns: columns)
-        for (row, id) in rows.ids.enumerated() {
-            guard let (split, source) = index[id], let votes = saved[split] else {
-                throw ExportError(file: run.folder.path, reason: "\(run.manifest.dataset) changed since run \(run.manifest.id): row \(id) of \(rows.name.rawValue) has no saved votes; label again")
+    /// A split's saved votes walked in order beside the split's rows.
+    struct VotesCursor {
+        var saved: SavedVotes
+        var buffer: (ids: [String], matrix: LabelMatrix)?
+        var position = 0
+
+        init(_ saved: SavedVotes) { self.saved = saved }
+
+        /// The saved votes of row `id` when it is the next saved row (with `skipping`, after passing
+        /// over saved rows that are gone); nil, without moving, when it is not.
+        mutating func seek(_ id: String, skipping: Bool) throws -> ArraySlice<LabelMatrix.Vote>? {
+            while true {
+                if buffer == nil || position == buffer!.ids.count {
+                    guard let next = try saved.next(limit: RunExport.chunk) else { return nil }
+                    buffer = next
+                    position = 0
+                }
+                if buffer!.ids[position] == id {
+                    defer { position += 1 }
+                    return buffer!.matrix.row(position)
+                }
+                guard skipping else { return nil }
+                position += 1
             }
-            for column in 0..<columns { matrix[row, column] = votes.matrix[source, column] }
         }
-        return matrix
+    }
+
+    /// One split's saved votes by row id (ids are unique within a split).
+    struct VotesByID {
+        var index: [String: Int]
+        var matrix: LabelMatrix
+
+        init(_ run: LoadedRun, split: SplitName) throws {
+            guard run.manifest.splits[split.rawValue] != nil else {
+                index = [:]
+                matrix = LabelMatrix(rows: 0, columns: run.manifest.programs.count)
+                return
+            }
+            let (ids, matrix) = try run.votes(split)
+            self.matrix = matrix
+            index = Dictionary(ids.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        func votes(of id: String) -> ArraySlice<LabelMatrix.Vote>? { index[id].map { matrix.row($0) } }
     }
 
     /// Counts a summary is made of.
