@@ -10,6 +10,7 @@ Each figure is the median of the rounds, with the peak resident memory of each p
 largest process (wait4's ru_maxrss).
 """
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -41,24 +42,31 @@ def base_texts(shared):
     if os.path.exists(youtube):
         with open(youtube, encoding="utf-8") as f:
             rows = json.load(f)
-        return [rows[k]["data"]["text"] for k in sorted(rows, key=int)], "youtube train"
+        keys = sorted(rows, key=int)
+        return [rows[k]["data"]["text"] for k in keys], "youtube train", [rows[k]["label"] for k in keys]
     texts = []
     with open(os.path.join("datasets", "demo", "train.jsonl"), encoding="utf-8") as f:
         for line in f:
             texts.append(json.loads(line)["text"])
-    return texts, "demo train (../shared/datasets absent)"
+    return texts, "demo train (../shared/datasets absent)", None
 
 
-def write_dataset(folder, name, texts, rows):
+def write_dataset(folder, name, texts, rows, labels=None, held_out=0):
+    """train.jsonl of `rows` rows (and valid/test of `held_out` rows each, with gold labels)."""
     os.makedirs(os.path.join(folder, name), exist_ok=True)
     with open(os.path.join(folder, name, "dataset.json"), "w") as f:
         json.dump({"name": name, "description": "scale benchmark", "classes": ["ham", "spam"]}, f)
-    path = os.path.join(folder, name, "train.jsonl")
-    with open(path, "w", encoding="utf-8") as f:
-        for i in range(rows):
-            f.write(json.dumps({"id": i, "text": texts[i % len(texts)], "label": i % 2}, ensure_ascii=False))
-            f.write("\n")
-    return path
+    for split, count in (("train", rows), ("valid", held_out), ("test", held_out)):
+        if count == 0:
+            continue
+        offset = {"train": 0, "valid": 1, "test": 2}[split] * 7919
+        with open(os.path.join(folder, name, split + ".jsonl"), "w", encoding="utf-8") as f:
+            for i in range(count):
+                k = (i + offset) % len(texts)
+                label = labels[k] if labels is not None else i % 2
+                f.write(json.dumps({"id": i, "text": texts[k], "label": label}, ensure_ascii=False))
+                f.write("\n")
+    return os.path.join(folder, name, "train.jsonl")
 
 
 def timed(command, env=None):
@@ -89,9 +97,13 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--shared", default=os.path.join("..", "shared", "datasets"))
     parser.add_argument("--programs", default=os.path.join("examples", "programs", "youtube"))
+    parser.add_argument("--label-rows", default="", help="comma-separated train sizes for `label --export` (e.g. 100000,1000000)")
     args = parser.parse_args()
 
-    texts, source = base_texts(args.shared)
+    texts, source, labels = base_texts(args.shared)
+    if args.label_rows:
+        label_figures(args, texts, source, labels)
+        return
     work = tempfile.mkdtemp(prefix="alchemist-scale-")
     try:
         data = os.path.join(work, "data")
@@ -118,6 +130,35 @@ def main():
               f"{ref_s / ours_s:.2f}× the reference (paired median {median(paired):.2f}×)   runs: {' '.join(f'{o[0]:.2f}' for o in ours)}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def label_figures(args, texts, source, labels):
+    """`alchemist label --export` (1 run, MV and Snorkel, logistic regression) on train splits of the
+    given sizes with 2,000-row labeled valid and test splits: time and peak memory of each."""
+    print(f"machine: {os.cpu_count()} cores; label --export on {source} repeated; programs: {args.programs}")
+    figures = []
+    for rows in [int(r) for r in args.label_rows.split(",") if r]:
+        work = tempfile.mkdtemp(prefix="alchemist-scale-label-")
+        try:
+            data = os.path.join(work, "data")
+            name = f"scale{rows}"
+            write_dataset(data, name, texts, rows, labels=labels, held_out=2000)
+            env = dict(os.environ, ALCHEMIST_HOME=os.path.join(work, "home"))
+            out = os.path.join(work, "labels.csv")
+            seconds, rss, report = timed([args.binary, "label", "--dataset", name, "--lfs", args.programs, "--data-dir", data,
+                                          "--runs", "1", "--label-models", "mv,snorkel", "--end-models", "lr",
+                                          "--export", out, "--json"], env=env)
+            with open(out, encoding="utf-8", newline="") as f:
+                written = sum(1 for _ in csv.reader(f)) - 1
+            assert written == rows, (written, rows)
+            figures.append((rows, seconds, rss))
+            print(f"label --export, {rows:,} train rows: {seconds:.1f} s, peak {rss:.0f} MB, "
+                  f"{seconds / rows * 1e6:.1f} µs and {rss * 1024 / rows:.2f} KB a row")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if len(figures) > 1:
+        (r0, s0, m0), (r1, s1, m1) = figures[0], figures[-1]
+        print(f"from {r0:,} to {r1:,} rows ({r1 / r0:.0f}× the rows): time {s1 / s0:.1f}×, peak memory {m1 / m0:.1f}×")
 
 
 if __name__ == "__main__":
