@@ -351,15 +351,26 @@ enum ResultsFixtures {
     }
 }
 
+extension ResultsFixtures {
+    /// The results screen of a finished run, showing the past results (the first names a saved run).
+    static func pastResultsScreen() throws -> AppState {
+        var state = try Fixtures.state()
+        var view = ResultsView(dataset: "demo", running: false)
+        view.showPastResults(pastRows())
+        state.results = view
+        state.screen = .results
+        return state
+    }
+
+    /// The saved run of the first past row.
+    static let pastRun = URL(fileURLWithPath: "/data/runs/demo/20250302T101500-0a1b2c3d")
+}
+
 /// `x` on the results screen asks for a path (proposed under the run folder) and exports there.
 @Suite struct ResultsExportTests {
     @Test func xAsksForAPathUnderTheRunFolderAndEnterExports() throws {
-        var state = try Fixtures.state()
-        var view = ResultsView(dataset: "demo", running: false)
-        view.showPastResults(ResultsFixtures.pastRows())
-        state.results = view
-        state.screen = .results
-        let run = URL(fileURLWithPath: "/data/runs/demo/20250302T101500-0a1b2c3d")
+        var state = try ResultsFixtures.pastResultsScreen()
+        let run = ResultsFixtures.pastRun
         _ = update(&state, .key(.char("x")))
         let editing = try #require(state.editing)
         #expect(editing.target == .exportPath)
@@ -379,12 +390,8 @@ enum ResultsFixtures {
 /// `e` writes a saved run's programs, `i` labels a file with it; both ask for the path first.
 @Suite struct ResultsProgramsAndPredictTests {
     @Test func eProposesTheRunsProgramsFolderAndIAsksForAFile() throws {
-        var state = try Fixtures.state()
-        var view = ResultsView(dataset: "demo", running: false)
-        view.showPastResults(ResultsFixtures.pastRows())
-        state.results = view
-        state.screen = .results
-        let run = URL(fileURLWithPath: "/data/runs/demo/20250302T101500-0a1b2c3d")
+        var state = try ResultsFixtures.pastResultsScreen()
+        let run = ResultsFixtures.pastRun
         _ = update(&state, .key(.char("e")))
         #expect(state.editing?.target == .programsExportPath)
         #expect(state.editing?.editor.text == run.appendingPathComponent("programs").path)
