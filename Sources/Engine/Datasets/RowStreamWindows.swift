@@ -5,7 +5,6 @@ import Foundation
 public final class RowStreamWindows: TextWindowSource {
     private var stream: any RowStream
     private let byteCount: Int
-    private var rows = 0
     /// Written by the reading thread, read by the applier's: under the lock.
     private let lock = NSLock()
     private var estimate = 0
@@ -17,13 +16,12 @@ public final class RowStreamWindows: TextWindowSource {
         self.byteCount = byteCount
     }
 
-    public var rowCount: Int { rows }
+    public var rowCount: Int { gold.count }
 
     public func nextWindow(limit: Int) throws -> [String]? {
         guard let chunk = try stream.next(limit: limit) else { return nil }
-        rows += chunk.count
         gold.append(contentsOf: chunk.labels)
-        let bytes = stream.bytesRead, read = rows
+        let bytes = stream.bytesRead, read = gold.count
         lock.withLock { estimate = RowEstimate.rows(read: read, bytesRead: bytes, byteCount: byteCount) }
         return chunk.texts
     }

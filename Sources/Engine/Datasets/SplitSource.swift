@@ -47,9 +47,7 @@ extension SplitSource {
     /// A split file as a stream; a WRENCH file's rows in file order, whatever its ids (files written
     /// with sorted keys put "10" before "2": the votes of a streamed run stay with their ids).
     static func open(_ file: URL, format: SplitFileFormat, fields: RowFields) throws -> any RowStream {
-        guard format == .wrench else { return try SplitFile.open(file, format: format, fields: fields) }
-        guard fields.classes.count <= LabelMatrix.maxClasses - 1 else { return try SplitFile.open(file, format: format, fields: fields) }
-        return WrenchRowStream(reader: try ByteReader(file: file), fields: fields, idsInAnyOrder: true)
+        try SplitFile.open(file, format: format, fields: fields, wrenchIDsInAnyOrder: true)
     }
 }
 

@@ -86,21 +86,20 @@ public struct SavedVotes {
     /// The next rows' ids and votes (at most `limit`), or nil at the end of the file.
     public mutating func next(limit: Int) throws -> (ids: [String], matrix: LabelMatrix)? {
         var ids: [String] = []
-        var votes: [[Int]] = []
+        var votes: [LabelMatrix.Vote] = []
+        votes.reserveCapacity(min(limit, 65_536) * columns)
         while ids.count < limit, try table.next() {
             ids.append(table.records.isEmpty(0) ? "" : table.records.field(0))
-            var row: [Int] = []
-            row.reserveCapacity(columns)
             for column in 0..<columns {
                 guard !table.records.isEmpty(column + 1), let vote = Int(table.records.field(column + 1)), vote >= -1, vote < classCount else {
                     throw ExportError(file: file.path, reason: "line \(table.records.line): \(table.columns[column + 1]) is not a vote in -1…\(classCount - 1)")
                 }
-                row.append(vote)
+                votes.append(LabelMatrix.Vote(vote))
             }
-            votes.append(row)
         }
         guard !ids.isEmpty else { return nil }
-        return (ids, LabelMatrix(rows: votes))
+        // Without programs there are rows of no votes: their count is the ids'.
+        return (ids, columns == 0 ? LabelMatrix(rows: ids.count, columns: 0) : LabelMatrix(columns: columns, values: votes))
     }
 }
 

@@ -91,22 +91,18 @@ public struct RunPredictor: Sendable {
             let table = try TabularFile.read(input.file)
             var rows = RowChunk(firstRow: 0)
             for (index, row) in table.rows.enumerated() {
-                rows.append(id: chosen.id.flatMap { row.values[$0] } ?? String(index), text: row.values[chosen.text] ?? "",
-                            label: try chosen.label.map { try goldLabel(row, column: $0, file: input.file.path) }.map { Int8($0 ?? -1) } ?? -1)
+                var label: Int8 = -1
+                if let column = chosen.label, let raw = row.values[column] {
+                    do { label = try fields.classID(of: raw).map { Int8($0) } ?? -1 } catch {
+                        throw DatasetError(file: input.file.path, example: "line \(row.line)", reason: "\(column): \(error.reason)")
+                    }
+                }
+                rows.append(id: chosen.id.flatMap { row.values[$0] } ?? String(index), text: row.values[chosen.text] ?? "", label: label)
             }
             return (RowsInMemory(rows: rows), 0)
         }
         let size = ((try? FileManager.default.attributesOfItem(atPath: input.file.path)[.size]) as? NSNumber)?.intValue ?? 0
         return (try SplitFile.open(input.file, format: format, fields: fields), size)
-    }
-
-    /// A gold label given as a class name or id; empty is none.
-    func goldLabel(_ row: TabularFile.Row, column: String, file: String) throws -> Int? {
-        guard let value = row.values[column]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let index = run.manifest.classes.firstIndex(of: value) { return index }
-        if let id = Int(value), run.manifest.classes.indices.contains(id) { return id }
-        throw DatasetError(file: file, example: "line \(row.line)",
-                           reason: "\(column): \"\(value)\" is not a class of run \(run.manifest.id) (\(run.manifest.classes.joined(separator: ", ")))")
     }
 }
 

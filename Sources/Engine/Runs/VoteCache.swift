@@ -45,7 +45,8 @@ public struct VoteCache: Sendable {
         var report = ProgramReport(name: object["name"] as? String ?? "")
         report.errors = errors
         report.invalid = invalid
-        report.firstError = object["first_error"] as? String
+        // Program output read back from a file: cleaned again, as everything a program says is.
+        report.firstError = (object["first_error"] as? String).map { ProgramOutputText.clean($0) }
         return Entry(votes: votes.map { LabelMatrix.Vote(bitPattern: $0) }, report: report)
     }
 

@@ -20,6 +20,14 @@ public struct LabelMatrix: Sendable, Equatable {
         values = [Vote](repeating: fill, count: rows * columns)
     }
 
+    /// Row-major votes already in one buffer (`values.count` a multiple of `columns`).
+    init(columns: Int, values: [Vote]) {
+        precondition(columns > 0 ? values.count % columns == 0 : values.isEmpty, "a partial row of votes")
+        self.columns = columns
+        self.values = values
+        rows = columns > 0 ? values.count / columns : 0
+    }
+
     public init(rows: [[Int]]) {
         self.rows = rows.count
         columns = rows.first?.count ?? 0

@@ -12,16 +12,19 @@ public enum SplitFile {
     /// Opens a split file of the given format as a stream of rows.
     /// - Throws: `DatasetError` when the file cannot be opened, has more classes than a label
     ///   holds (127), or (CSV, TSV) its header lacks the text column.
-    public static func open(_ file: URL, format: SplitFileFormat, fields: RowFields) throws -> any RowStream {
-        try open(file, format: format, fields: fields, blockSize: ByteReader.defaultBlockSize)
+    /// - Parameter wrenchIDsInAnyOrder: take a WRENCH file's rows in file order whatever its ids
+    ///   (files written with sorted keys put "10" before "2"), instead of requiring "0", "1", ….
+    public static func open(_ file: URL, format: SplitFileFormat, fields: RowFields, wrenchIDsInAnyOrder: Bool = false) throws -> any RowStream {
+        try open(file, format: format, fields: fields, blockSize: ByteReader.defaultBlockSize, wrenchIDsInAnyOrder: wrenchIDsInAnyOrder)
     }
 
     /// `open` with the size of the blocks read (tests use tiny ones to split rows across reads).
-    static func open(_ file: URL, format: SplitFileFormat, fields: RowFields, blockSize: Int) throws(DatasetError) -> any RowStream {
+    static func open(_ file: URL, format: SplitFileFormat, fields: RowFields, blockSize: Int,
+                     wrenchIDsInAnyOrder: Bool = false) throws(DatasetError) -> any RowStream {
         try fields.requireLabelsFit(file: file)
         switch format {
         case .wrench:
-            return WrenchRowStream(reader: try ByteReader(file: file, blockSize: blockSize), fields: fields)
+            return WrenchRowStream(reader: try ByteReader(file: file, blockSize: blockSize), fields: fields, idsInAnyOrder: wrenchIDsInAnyOrder)
         case .csv, .tsv:
             let separator = format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")
             return try DelimitedRowStream(reader: try ByteReader(file: file, blockSize: blockSize), separator: separator, fields: fields)
