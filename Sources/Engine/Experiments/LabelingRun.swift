@@ -33,8 +33,11 @@ public struct LabelingRun: Sendable {
         var coverage: [SplitName: Double] = [:]
         for (split, votes) in matrices { coverage[split] = Metrics.coverage(votes) }
 
-        // Label models. The best is chosen on valid only: without valid labels, the first model and
-        // its first run are kept, never a choice made on test.
+        // Label models, fitted from the train votes' patterns (counted once) and predicting once per
+        // pattern. The best is chosen on valid only: without valid labels, the first model and its
+        // first run are kept, never a choice made on test.
+        try LabelModelInput.validate(trainVotes, classCount: k, validation: validation)
+        let trainPatterns = VotePatterns(counting: trainVotes)
         var labelResults: [(id: LabelModelID, scores: ModelScores)] = []
         var best: (id: LabelModelID, score: Double, probabilities: ProbabilityMatrix, kept: KeptModel<any LabelModel>)?
         for id in settings.labelModels {
@@ -42,13 +45,13 @@ public struct LabelingRun: Sendable {
                                          selection: selection, progress: progress) { run in
                 var model = id.make()
                 let fitStart = ContinuousClock.now
-                try model.fit(trainVotes, classCount: k, validation: validation, seed: UInt64(run))
+                try model.fit(trainPatterns, classCount: k, validation: validation, seed: UInt64(run))
                 let fitSeconds = (ContinuousClock.now - fitStart).seconds
                 let tieBreak = TieBreakPolicy.random(seed: UInt64(run))
                 let fitted = model
                 let predictions = try predict(model, test: testVotes, validation: validation, tieBreak)
                 return RunResult(fitSeconds: fitSeconds, test: predictions.test, valid: predictions.valid,
-                                 keep: { (fitted, try fitted.predictProbabilities(trainVotes)) })
+                                 keep: { (fitted, trainPatterns.expand(try fitted.predictProbabilities(trainPatterns.votes), to: trainVotes)) })
             }
             labelResults.append((id, outcome.scores))
             if best.map({ outcome.validScore > $0.score }) ?? true {

@@ -76,12 +76,14 @@ public struct DawidSkene: LabelModel {
         }
     }
 
-    public mutating func fit(_ matrix: LabelMatrix, classCount k: Int, validation: LabeledMatrix?, seed: UInt64) throws {
-        try LabelModelInput.validate(matrix, classCount: k, validation: validation)
+    public mutating func fit(_ patterns: VotePatterns, classCount k: Int, validation: LabeledMatrix?, seed: UInt64) throws {
+        try LabelModelInput.validate(patterns.votes, classCount: k, validation: validation)
         classCount = k
-        programCount = matrix.columns
+        programCount = patterns.columns
         abstainPrior = LabelModelInput.prior(classCount: k, validation: validation)
-        let votes = Votes(matrix, observeAbstains: abstains == .observed)
+        // EM over the distinct patterns, each weighted by its rows: rows with the same votes always
+        // have the same posterior, so this is EM over the rows.
+        let votes = Votes(patterns, observeAbstains: abstains == .observed)
         let n = votes.rowCount, shift = responseCount - k
         // Posteriors of the rows in EM, row-major n×k, initialised with majority vote.
         var posterior = [Double](repeating: 0, count: n * k)
@@ -127,13 +129,14 @@ public struct DawidSkene: LabelModel {
         var classTotals = [Double](repeating: 0, count: k)
         var counts = [[Double]](repeating: [Double](repeating: smoothing, count: k * w), count: programCount)
         for row in 0..<n {
-            for label in 0..<k { classTotals[label] += posterior[row * k + label] }
+            let weight = votes.weights[row]
+            for label in 0..<k { classTotals[label] += weight * posterior[row * k + label] }
             for index in votes.range(row) {
                 let program = votes.programs[index], vote = votes.labels[index]
-                for label in 0..<k { counts[program][label * w + vote] += posterior[row * k + label] }
+                for label in 0..<k { counts[program][label * w + vote] += weight * posterior[row * k + label] }
             }
         }
-        let denominator = Double(n) + Double(k) * smoothing
+        let denominator = votes.totalWeight + Double(k) * smoothing
         classPrior = classTotals.map { denominator > 0 ? ($0 + smoothing) / denominator : 1 / Double(k) }
         for program in 0..<programCount {
             for label in 0..<k {
@@ -195,21 +198,29 @@ public struct DawidSkene: LabelModel {
         for index in out.indices { out[index] /= total }
     }
 
-    /// The responses of the rows in EM, in compressed-row form: with abstains ignored, the votes
-    /// of rows that have any; observed, every row and every program, with response = vote + 1.
+    /// The responses of the patterns in EM, in compressed-row form: with abstains ignored, the votes
+    /// of patterns that have any; observed, every pattern and every program, with response = vote + 1.
     private struct Votes {
         var programs: [Int] = []
         var labels: [Int] = []
-        /// Start of each kept row in `programs`/`labels`, plus the end.
+        /// Start of each kept pattern in `programs`/`labels`, plus the end.
         var starts: [Int] = [0]
+        /// Rows each kept pattern stands for.
+        var weights: [Double] = []
+        var totalWeight = 0.0
 
-        init(_ matrix: LabelMatrix, observeAbstains: Bool) {
+        init(_ patterns: VotePatterns, observeAbstains: Bool) {
+            let matrix = patterns.votes
             for row in 0..<matrix.rows {
                 for (program, vote) in matrix.row(row).enumerated() where observeAbstains || vote >= 0 {
                     programs.append(program)
                     labels.append(Int(vote) + (observeAbstains ? 1 : 0))
                 }
-                if programs.count > starts[starts.count - 1] { starts.append(programs.count) }
+                if programs.count > starts[starts.count - 1] {
+                    starts.append(programs.count)
+                    weights.append(Double(patterns.counts[row]))
+                    totalWeight += Double(patterns.counts[row])
+                }
             }
         }
 

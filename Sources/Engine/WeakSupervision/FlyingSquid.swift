@@ -10,8 +10,8 @@ import Foundation
 ///
 /// **Moment estimator (abstains).** As FlyingSquid does when abstentions are allowed, M_ij is computed
 /// only over the rows where *both* programs vote: M_ij = (co-votes − 2·disagreements) / co-votes.
-/// One pass over the matrix fills per-program row bitsets (flat arrays, no per-row allocation); co-votes
-/// and disagreements of every pair are then popcounts over 64-row words.
+/// Co-votes and disagreements of every pair are counted from the votes' patterns (`VotePatterns`),
+/// each weighted by the rows it stands for.
 ///
 /// **Triplets.** For any other pair (j, k), a_i² = M_ij M_ik / M_jk. Rather than averaging these noisy
 /// ratios (a near-zero M_jk makes one ratio explode), the estimate pools every usable pair (j, k) —
@@ -60,13 +60,13 @@ public struct FlyingSquid: LabelModel {
         self.maximumAccuracyParameter = maximumAccuracyParameter
     }
 
-    public mutating func fit(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
-        try LabelModelInput.validate(matrix, classCount: classCount, validation: validation)
-        let m = matrix.columns
+    public mutating func fit(_ patterns: VotePatterns, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
+        try LabelModelInput.validate(patterns.votes, classCount: classCount, validation: validation)
+        let m = patterns.columns
         guard m >= Self.minimumPrograms else {
             throw LabelModelError("FlyingSquid needs at least \(Self.minimumPrograms) programs to form triplets, got \(m)")
         }
-        let counts = Self.pairCounts(matrix, classCount: classCount)
+        let counts = Self.pairCounts(patterns, classCount: classCount)
         let models = classCount == 2 ? [1] : Array(0..<classCount)
         var parameters: [[Double]] = []
         for positive in models {
@@ -155,53 +155,31 @@ public struct FlyingSquid: LabelModel {
 
     /// Co-vote counts per pair (i < j, at i*m+j) and disagreement counts: for two classes one array
     /// (i*m+j); for more, per class c the rows where both vote and exactly one votes c (c*m*m + i*m+j).
-    ///
-    /// One pass over the matrix sets bits in per-program row bitsets ("votes", and "votes class c");
-    /// each pair's counts are then popcounts of ANDs/XORs of 64-row words, so the per-pair work is
-    /// rows/64 word operations rather than one branch per row.
-    static func pairCounts(_ matrix: LabelMatrix, classCount: Int) -> (coVotes: [Int], disagreements: [Int]) {
-        let m = matrix.columns
+    /// Counted once per pattern, weighted by the rows it stands for.
+    static func pairCounts(_ patterns: VotePatterns, classCount: Int) -> (coVotes: [Int], disagreements: [Int]) {
+        let m = patterns.columns
         let mm = m * m
-        let words = (matrix.rows + 63) / 64
         // Tracked classes: class 1 alone for two classes (disagreeing co-votes differ on it), else all.
         let tracked = classCount == 2 ? 1 : classCount
-        var voted = [UInt64](repeating: 0, count: m * words)
-        var votedClass = [UInt64](repeating: 0, count: tracked * m * words)
-        matrix.values.withUnsafeBufferPointer { votes in
-            voted.withUnsafeMutableBufferPointer { v in
-                votedClass.withUnsafeMutableBufferPointer { c in
-                    for row in 0..<matrix.rows {
-                        let word = row >> 6
-                        let bit = UInt64(1) << UInt64(row & 63)
-                        let start = row * m
-                        for i in 0..<m {
-                            let vote = Int(votes[start + i])
-                            guard vote >= 0 else { continue }
-                            v[i * words + word] |= bit
-                            let slot = classCount == 2 ? (vote == 1 ? 0 : -1) : vote
-                            if slot >= 0 { c[(slot * m + i) * words + word] |= bit }
-                        }
-                    }
-                }
-            }
-        }
         var coVotes = [Int](repeating: 0, count: mm)
         var disagreements = [Int](repeating: 0, count: tracked * mm)
-        voted.withUnsafeBufferPointer { v in
-            votedClass.withUnsafeBufferPointer { c in
+        patterns.votes.values.withUnsafeBufferPointer { votes in
+            for pattern in 0..<patterns.count {
+                let weight = patterns.counts[pattern], start = pattern * m
                 for i in 0..<m {
-                    for j in (i + 1)..<m {
-                        let vi = i * words, vj = j * words
-                        var both = 0
-                        for w in 0..<words { both += (v[vi + w] & v[vj + w]).nonzeroBitCount }
-                        coVotes[i * m + j] = both
-                        for slot in 0..<tracked {
-                            let ci = (slot * m + i) * words, cj = (slot * m + j) * words
-                            var differ = 0
-                            for w in 0..<words {
-                                differ += (v[vi + w] & v[vj + w] & (c[ci + w] ^ c[cj + w])).nonzeroBitCount
-                            }
-                            disagreements[slot * mm + i * m + j] = differ
+                    let first = Int(votes[start + i])
+                    guard first >= 0 else { continue }
+                    for j in (i + 1)..<max(m, i + 1) {
+                        let second = Int(votes[start + j])
+                        guard second >= 0 else { continue }
+                        coVotes[i * m + j] += weight
+                        guard first != second else { continue }
+                        if classCount == 2 {
+                            disagreements[i * m + j] += weight
+                        } else {
+                            // Exactly one of the two votes class c: c is one of the two votes.
+                            disagreements[first * mm + i * m + j] += weight
+                            disagreements[second * mm + i * m + j] += weight
                         }
                     }
                 }

@@ -66,13 +66,21 @@ public struct ProbabilityMatrix: Sendable, Equatable {
 public protocol LabelModel: Sendable {
     /// Short id used on the command line and in results: mv, wmv, ds, snorkel, fs.
     var id: String { get }
+    /// Fits from the training votes' patterns (`VotePatterns`): a model's fit depends on the rows
+    /// only through how often each pattern occurs.
     /// - Throws: `LabelModelError` on votes outside -1..<classCount or mismatched validation data.
-    mutating func fit(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws
+    mutating func fit(_ patterns: VotePatterns, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws
     /// - Throws: `LabelModelError` when not fitted, or when the matrix has another number of programs.
     func predictProbabilities(_ matrix: LabelMatrix) throws -> ProbabilityMatrix
 }
 
 extension LabelModel {
+    /// Fits from every row of `matrix` (its patterns counted first).
+    public mutating func fit(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
+        try LabelModelInput.validate(matrix, classCount: classCount, validation: validation)
+        try fit(VotePatterns(counting: matrix), classCount: classCount, validation: validation, seed: seed)
+    }
+
     public func predict(_ matrix: LabelMatrix, tieBreak: TieBreakPolicy = .lowestClass) throws -> [Int] {
         try predictProbabilities(matrix).argmax(tieBreak: tieBreak)
     }

@@ -11,10 +11,10 @@ public struct MajorityVote: LabelModel {
 
     public init() {}
 
-    public mutating func fit(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
-        try LabelModelInput.validate(matrix, classCount: classCount, validation: validation)
+    public mutating func fit(_ patterns: VotePatterns, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
+        try LabelModelInput.validate(patterns.votes, classCount: classCount, validation: validation)
         self.classCount = classCount
-        programCount = matrix.columns
+        programCount = patterns.columns
         prior = LabelModelInput.prior(classCount: classCount, validation: validation)
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// `LabelModel` (0.9/0.10) fits it.
 ///
 /// Votes are one-hot encoded per program (an abstain is all zeros), giving an n × m·k matrix A.
-/// Its overlap statistics O = AᵀA / n are gathered once, in one pass over the rows; everything
+/// Its overlap statistics O = AᵀA / n are gathered once, from the votes' patterns; everything
 /// after that works on the (m·k)² statistics only, so fitting time beyond that pass does not
 /// depend on the number of rows.
 ///
@@ -85,14 +85,14 @@ public struct SnorkelLabelModel: LabelModel {
 
     // MARK: - Fitting
 
-    public mutating func fit(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
-        try LabelModelInput.validate(matrix, classCount: classCount, validation: validation)
-        let m = matrix.columns
+    public mutating func fit(_ patterns: VotePatterns, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
+        try LabelModelInput.validate(patterns.votes, classCount: classCount, validation: validation)
+        let m = patterns.columns
         let k = classCount
         let d = m * k
         let p = LabelModelInput.prior(classCount: classCount, validation: validation)
-        let overlaps = Self.overlapMatrix(matrix, classCount: k)
-        let n = max(matrix.rows, 1)
+        let overlaps = Self.overlapMatrix(patterns, classCount: k)
+        let n = max(patterns.rows, 1)
         let epsilon = min(0.01, pow(10, -ceil(log10(Double(n)))))
 
         // Initial μ₀ from each program's vote frequencies and the assumed precision.
@@ -159,12 +159,10 @@ public struct SnorkelLabelModel: LabelModel {
     }
 
     /// O = AᵀA / n for the one-hot vote matrix A (abstains all zeros), as a flat d × d array.
-    static func overlapMatrix(_ matrix: LabelMatrix, classCount k: Int) -> [Double] {
-        let d = matrix.columns * k
-        // With few (program, vote) pairs, bitsets over rows and popcounts of their ANDs beat
-        // counting pairs row by row (1,000,000 × 20 binary: about 10× fewer operations).
-        let counts = d <= 64 ? bitsetCounts(matrix, classCount: k) : rowPairCounts(matrix, classCount: k)
-        let n = Double(max(matrix.rows, 1))
+    static func overlapMatrix(_ patterns: VotePatterns, classCount k: Int) -> [Double] {
+        let d = patterns.columns * k
+        let counts = pairCounts(patterns, classCount: k)
+        let n = Double(max(patterns.rows, 1))
         var overlaps = [Double](repeating: 0, count: d * d)
         for a in 0..<d {
             for b in a..<d {
@@ -177,49 +175,20 @@ public struct SnorkelLabelModel: LabelModel {
         return overlaps
     }
 
-    /// Counts of rows with both votes (upper triangle, a ≤ b), from one bitset over rows per (program, vote).
-    static func bitsetCounts(_ matrix: LabelMatrix, classCount k: Int) -> [Int] {
-        let m = matrix.columns, d = m * k, n = matrix.rows
-        let words = (n + 63) / 64
-        var bits = [UInt64](repeating: 0, count: d * words)
-        var counts = [Int](repeating: 0, count: d * d)
-        matrix.values.withUnsafeBufferPointer { votes in
-            bits.withUnsafeMutableBufferPointer { bits in
-                for row in 0..<n {
-                    let base = row * m, word = row >> 6, bit = UInt64(1) << UInt64(row & 63)
-                    for program in 0..<m {
-                        let vote = Int(votes[base + program])
-                        if vote >= 0 { bits[(program * k + vote) * words + word] |= bit }
-                    }
-                }
-            }
-        }
-        bits.withUnsafeBufferPointer { bits in
-            for a in 0..<d {
-                let first = a * words
-                for b in a..<d {
-                    let second = b * words
-                    var total = 0
-                    for w in 0..<words { total += (bits[first + w] & bits[second + w]).nonzeroBitCount }
-                    counts[a * d + b] = total
-                }
-            }
-        }
-        return counts
-    }
-
-    /// Counts of rows with both votes (earlier program first), counting only the pairs cast on each row.
-    static func rowPairCounts(_ matrix: LabelMatrix, classCount k: Int) -> [Int] {
-        let m = matrix.columns
+    /// Rows with both votes (earlier program first), counting only the pairs cast in each pattern,
+    /// each pattern as many times as it occurs. Integer counts: the same whatever the patterns' order.
+    static func pairCounts(_ patterns: VotePatterns, classCount k: Int) -> [Int] {
+        let m = patterns.columns
         let d = m * k
         var counts = [Int](repeating: 0, count: d * d)
         var active = [Int](repeating: 0, count: max(m, 1))
-        matrix.values.withUnsafeBufferPointer { votes in
+        patterns.votes.values.withUnsafeBufferPointer { votes in
             counts.withUnsafeMutableBufferPointer { counts in
                 active.withUnsafeMutableBufferPointer { active in
-                    for row in 0..<matrix.rows {
+                    for pattern in 0..<patterns.count {
+                        let weight = patterns.counts[pattern]
                         var cast = 0
-                        let base = row * m
+                        let base = pattern * m
                         for program in 0..<m {
                             let vote = Int(votes[base + program])
                             if vote >= 0 {
@@ -229,8 +198,8 @@ public struct SnorkelLabelModel: LabelModel {
                         }
                         for a in 0..<cast {
                             let rowOffset = active[a] * d
-                            counts[rowOffset + active[a]] += 1
-                            for b in (a + 1)..<max(cast, a + 1) { counts[rowOffset + active[b]] += 1 }
+                            counts[rowOffset + active[a]] += weight
+                            for b in (a + 1)..<max(cast, a + 1) { counts[rowOffset + active[b]] += weight }
                         }
                     }
                 }

@@ -27,12 +27,12 @@ public struct WeightedMajorityVote: LabelModel {
 
     public init() {}
 
-    public mutating func fit(_ matrix: LabelMatrix, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
-        try LabelModelInput.validate(matrix, classCount: classCount, validation: validation)
+    public mutating func fit(_ patterns: VotePatterns, classCount: Int, validation: LabeledMatrix?, seed: UInt64) throws {
+        try LabelModelInput.validate(patterns.votes, classCount: classCount, validation: validation)
         self.classCount = classCount
         prior = LabelModelInput.prior(classCount: classCount, validation: validation)
         var fallback: [Double]?
-        estimatedAccuracies = (0..<matrix.columns).map { program in
+        estimatedAccuracies = (0..<patterns.columns).map { program in
             if let validation {
                 var correct = 0.0, votes = 0.0
                 for row in 0..<validation.matrix.rows {
@@ -43,7 +43,7 @@ public struct WeightedMajorityVote: LabelModel {
                 }
                 if votes > 0 { return (correct + 1) / (votes + 2) }
             }
-            if fallback == nil { fallback = Self.agreementAccuracies(matrix, classCount: classCount) }
+            if fallback == nil { fallback = Self.agreementAccuracies(patterns, classCount: classCount) }
             return fallback?[program] ?? 0.5
         }
         let k = Double(classCount)
@@ -80,20 +80,22 @@ public struct WeightedMajorityVote: LabelModel {
 
     /// Per program: how often its vote is among the most voted classes of the other programs on a row
     /// (a tie of t classes counts 1/t), over rows where it and at least one other program vote; add-one smoothed.
-    static func agreementAccuracies(_ matrix: LabelMatrix, classCount: Int) -> [Double] {
+    static func agreementAccuracies(_ patterns: VotePatterns, classCount: Int) -> [Double] {
+        let matrix = patterns.votes
         var agreed = [Double](repeating: 0, count: matrix.columns)
         var compared = [Double](repeating: 0, count: matrix.columns)
         var counts = [Double](repeating: 0, count: classCount)
         for row in 0..<matrix.rows {
             guard matrix.countVotes(inRow: row, into: &counts) >= 2 else { continue }
+            let weight = Double(patterns.counts[row])
             for (program, vote) in matrix.row(row).enumerated() where vote >= 0 {
                 let own = Int(vote)
                 counts[own] -= 1
                 let best = counts.max() ?? 0
                 if counts[own] == best {
-                    agreed[program] += 1 / Double(counts.filter { $0 == best }.count)
+                    agreed[program] += weight / Double(counts.filter { $0 == best }.count)
                 }
-                compared[program] += 1
+                compared[program] += weight
                 counts[own] += 1
             }
         }
