@@ -24,13 +24,8 @@ struct ExportCommand: AsyncParsableCommand {
             let splitList = try SplitName.list(parsing: splits)
             let loaded = try LoadedRun.load(try RunFolder.resolve(run, runsFolder: paths.runsFolder))
             // Each split is streamed from its file beside the run's saved votes.
-            let catalog = DatasetCatalog(config: config, paths: paths)
-            let sources = try splitList.map { try catalog.splitSource(loaded.manifest.dataset, split: $0) }
-            let summary = try RunExport.write(loaded, dataset: sources.first?.dataset ?? loaded.manifest.dataset,
-                                              labelNames: sources.first?.labelNames ?? [], splits: splitList,
-                                              to: URL(fileURLWithPath: to)) { split in
-                try sources.first { $0.split == split }!.open()
-            }
+            let summary = try RunExport.write(loaded, catalog: DatasetCatalog(config: config, paths: paths), splits: splitList,
+                                              to: URL(fileURLWithPath: to))
             if json {
                 var object = summary.jsonObject
                 object["run"] = ["id": loaded.manifest.id, "path": loaded.folder.path]

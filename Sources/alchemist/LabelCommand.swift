@@ -45,6 +45,9 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(help: "Sandbox worker processes (default: config.json; 0 = one per core).")
     var workers: Int?
 
+    @Option(name: .customLong("end-model-rows"), help: "Train the end models on at most N covered train rows, a seeded uniform sample (default: all).")
+    var endModelRows: Int?
+
     func run() async throws {
         try await reportingBadInput {
             let (config, paths) = try common.load()
@@ -55,7 +58,9 @@ struct LabelCommand: AsyncParsableCommand {
                 _ = try ExportFormat.of(url)
                 return url
             }
-            let data = try DatasetCatalog(config: config, paths: paths).load(dataset)
+            let catalog = DatasetCatalog(config: config, paths: paths)
+            // The train split streams from its file; the dataset's own weak labels need it in memory.
+            let (data, train) = datasetWeakLabels ? (try catalog.load(dataset), nil) : try catalog.loadStreamingTrain(dataset)
             let log = ProgressLine(label: "", enabled: isatty(2) != 0)
             guard let policy = LabelingSettings.UncoveredRows(rawValue: uncovered) else {
                 throw BadInput("--uncovered: expected learned, prior or uniform, found \"\(uncovered)\"")
@@ -79,9 +84,10 @@ struct LabelCommand: AsyncParsableCommand {
             guard !labelIDs.isEmpty else { throw BadInput("--label-models: name at least one") }
             let labeling = LabelingSettings(runs: runs, labelModels: try labelIDs.map(LabelModelID.init(parsing:)),
                                             endModels: try ids(endModels).map(EndModelID.init(parsing:)), featureBits: featureBits,
-                                            uncovered: policy, featureCacheFolder: paths.featureCache)
-            let job = LabelingJob(dataset: data, votes: votes, settings: labeling, sandbox: settings, experimentLogFolder: paths.expLogDir,
+                                            uncovered: policy, endModelRows: endModelRows)
+            var job = LabelingJob(dataset: data, votes: votes, settings: labeling, sandbox: settings, experimentLogFolder: paths.expLogDir,
                                   runsFolder: paths.runsFolder)
+            job.train = train
             try job.validate()
             let programCount = job.programCount
             let outcome = try await job.run { event in
@@ -102,7 +108,7 @@ struct LabelCommand: AsyncParsableCommand {
             let file = outcome.logFile ?? paths.expLogDir
             var exported: LabeledFileSummary?
             if let exportFile, let saved = outcome.savedRun {
-                exported = try RunExport.write(try LoadedRun.load(saved.folder), dataset: data, splits: exportSplits, to: exportFile)
+                exported = try RunExport.write(try LoadedRun.load(saved.folder), catalog: catalog, splits: exportSplits, to: exportFile)
             }
             if json {
                 print(try LabelReport.json(outcome, logFile: file, export: exported?.file))

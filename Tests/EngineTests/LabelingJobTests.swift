@@ -156,11 +156,9 @@ final class Canceller: @unchecked Sendable {
     }
 
     @Test func theJobHandsItsSettingsToTheRunUnchanged() async throws {
-        let cache = try TestEnvironment.temporaryFolder("job-settings")
-        defer { try? FileManager.default.removeItem(at: cache) }
         let programs = try SandboxFixtures.examplePrograms("demo")
         let settings = LabelingSettings(runs: 3, labelModels: [.ds, .fs, .mv], endModels: [.lr], featureBits: 9, uncovered: .uniform,
-                                        featureCacheFolder: cache)
+                                        endModelRows: 50)
         let job = LabelingJob(dataset: try Self.demo(), votes: .programs(programs), settings: settings,
                               sandbox: try TestEnvironment.config().sandbox)
         #expect(LabelingJob(dataset: try Self.demo(), votes: .datasetWeakLabels).settings == LabelingSettings())
@@ -175,10 +173,9 @@ final class Canceller: @unchecked Sendable {
         #expect(outcome.result.runs == 3)
         #expect(outcome.result.labelModels.map(\.id) == [.ds, .fs, .mv])
         #expect(outcome.result.endModels.map(\.id) == [.lr])
-        // The end models' features went through the cache folder, at 2^9 columns.
-        let cached = try FileManager.default.contentsOfDirectory(at: cache, includingPropertiesForKeys: nil).filter { $0.pathExtension == "features" }
-        #expect(cached.count == 1)
-        #expect(cached.first.flatMap(FeatureCache.read)?.columnCount == 1 << 9)
+        // The end models trained on a sample of 50 covered rows, with features of 2^9 columns.
+        #expect(outcome.result.trainingRows == 50)
+        #expect(outcome.result.fitted?.features?.featureCount == 1 << 9)
     }
 
     @Test func aCancelledJobStopsAndRecordsNothing() async throws {

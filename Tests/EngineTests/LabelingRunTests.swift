@@ -24,7 +24,7 @@ import TestSupport
 
     @Test func settingsDefaultToEveryModelFiveRunsAndLearnedUndecidedRows() throws {
         let defaults = LabelingSettings()
-        #expect(defaults.runs == 5 && defaults.featureBits == 18 && defaults.uncovered == .learned && defaults.featureCacheFolder == nil)
+        #expect(defaults.runs == 5 && defaults.featureBits == 18 && defaults.uncovered == .learned && defaults.endModelRows == nil)
         #expect(defaults.labelModels == [.mv, .wmv, .ds, .snorkel, .fs] && defaults.endModels == [.lr, .mlp])
         #expect(LabelingRun().settings == defaults)
         try defaults.validate()

@@ -14,8 +14,6 @@ public struct AppPaths: Sendable, Equatable {
     public var lfDir: URL
     public var expLogDir: URL
 
-    /// Where the end models' text features are cached between labeling runs.
-    public var featureCache: URL { appHome.appendingPathComponent("caches/features") }
     /// Saved labeling runs (`RunFolder`), `<app home>/runs/<dataset>/<run id>/`, for both front ends.
     public var runsFolder: URL { appHome.appendingPathComponent("runs") }
 

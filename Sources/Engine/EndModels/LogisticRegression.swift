@@ -13,11 +13,10 @@ public struct LogisticRegression: EndModel {
         self.settings = settings
     }
 
-    public mutating func fit(_ features: SparseMatrix, targets: ProbabilityMatrix, validation: (features: SparseMatrix, labels: [Int])?,
-                             seed: UInt64) throws {
-        try EndModelInput.validate(features, targets, validation)
-        classes = targets.classes
-        weights = [Float](repeating: 0, count: features.columnCount * classes)
+    public mutating func fit(_ rows: TrainingRows, validation: (features: SparseMatrix, labels: [Int])?, seed: UInt64) throws {
+        try EndModelInput.validate(rows, validation)
+        classes = rows.classes
+        weights = [Float](repeating: 0, count: rows.columnCount * classes)
         bias = [Float](repeating: 0, count: classes)
         var generator = SplitMix64(seed: seed)
         var best = (accuracy: -1.0, weights: weights, bias: bias)
@@ -25,12 +24,12 @@ public struct LogisticRegression: EndModel {
         var scores = [Float](repeating: 0, count: classes)
         for epoch in 0..<settings.maxEpochs {
             let rate = settings.learningRate / (1 + Float(epoch) * 0.1)
-            for row in EndModelInput.shuffled(features.rowCount, &generator) {
-                let (columns, values) = features.row(row)
+            try EndModelInput.epoch(rows, &generator) { columns, values, targets in
                 logits(columns, values, into: &scores)
                 EndModelInput.softmax(&scores)
+                let first = targets.startIndex
                 for label in 0..<classes {
-                    let gradient = scores[label] - Float(targets[row, label])
+                    let gradient = scores[label] - Float(targets[first + label])
                     bias[label] -= rate * gradient
                     for (column, value) in zip(columns, values) {
                         let index = Int(column) * classes + label

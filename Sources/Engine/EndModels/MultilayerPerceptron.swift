@@ -22,13 +22,12 @@ public struct MultilayerPerceptron: EndModel {
         self.settings = settings
     }
 
-    public mutating func fit(_ features: SparseMatrix, targets: ProbabilityMatrix, validation: (features: SparseMatrix, labels: [Int])?,
-                             seed: UInt64) throws {
-        try EndModelInput.validate(features, targets, validation)
-        classes = targets.classes
+    public mutating func fit(_ rows: TrainingRows, validation: (features: SparseMatrix, labels: [Int])?, seed: UInt64) throws {
+        try EndModelInput.validate(rows, validation)
+        classes = rows.classes
         var generator = SplitMix64(seed: seed)
         initSeed = seed
-        inputWeights = Self.initialInputWeights(count: features.columnCount * hiddenUnits, generator: &generator)
+        inputWeights = Self.initialInputWeights(count: rows.columnCount * hiddenUnits, generator: &generator)
         hiddenBias = [Float](repeating: 0, count: hiddenUnits)
         let outputScale = (6 / Float(hiddenUnits + classes)).squareRoot()
         outputWeights = (0..<(hiddenUnits * classes)).map { _ in Self.uniform(outputScale, &generator) }
@@ -41,10 +40,10 @@ public struct MultilayerPerceptron: EndModel {
         var hiddenGradient = [Float](repeating: 0, count: hiddenUnits)
         for epoch in 0..<settings.maxEpochs {
             let rate = settings.learningRate / (1 + Float(epoch) * 0.1)
-            for row in EndModelInput.shuffled(features.rowCount, &generator) {
-                let (columns, values) = features.row(row)
+            try EndModelInput.epoch(rows, &generator) { columns, values, targets in
                 forward(columns, values, hidden: &hidden, scores: &scores)
-                for label in 0..<classes { scores[label] -= Float(targets[row, label]) }  // output gradient
+                let first = targets.startIndex
+                for label in 0..<classes { scores[label] -= Float(targets[first + label]) }  // output gradient
                 for unit in 0..<hiddenUnits {
                     var sum: Float = 0
                     for label in 0..<classes { sum += outputWeights[unit * classes + label] * scores[label] }

@@ -13,6 +13,15 @@ public struct SparseMatrix: Sendable, Equatable {
         values = []
     }
 
+    /// Rows already in compressed-row form (read back from a file).
+    init(columnCount: Int, offsets: [Int], columns: [Int32], values: [Float]) {
+        precondition(offsets.first == 0 && offsets.last == columns.count && columns.count == values.count, "compressed rows that do not add up")
+        self.columnCount = columnCount
+        self.offsets = offsets
+        self.columns = columns
+        self.values = values
+    }
+
     public var rowCount: Int { offsets.count - 1 }
 
     /// Appends a row; `entries` must have distinct columns.

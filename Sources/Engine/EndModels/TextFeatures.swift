@@ -34,12 +34,35 @@ public struct HashedTFIDF: FeatureSource {
     public var inverseDocumentFrequency: [Float] { idf }
 
     public mutating func fit(_ texts: [String]) {
-        var documentFrequency = [Int32](repeating: 0, count: featureCount)
-        for text in texts {
-            for column in Set(Self.hashedTerms(text, columns: featureCount)) { documentFrequency[Int(column)] += 1 }
+        var counter = DocumentFrequencies(bits: featureCount.trailingZeroBitCount)
+        counter.count(texts)
+        self = counter.fitted()
+    }
+
+    /// Document frequencies counted window by window over a split that streams past; `fitted()`
+    /// gives the source `fit` would have given on all the texts at once.
+    public struct DocumentFrequencies: Sendable {
+        let bits: Int
+        var frequencies: [Int32]
+        var documents = 0
+
+        public init(bits: Int) {
+            self.bits = bits
+            frequencies = [Int32](repeating: 0, count: 1 << bits)
         }
-        let n = Float(texts.count)
-        idf = documentFrequency.map { log((1 + n) / (1 + Float($0))) + 1 }
+
+        public mutating func count(_ texts: [String]) {
+            let columns = frequencies.count
+            for text in texts {
+                for column in Set(HashedTFIDF.hashedTerms(text, columns: columns)) { frequencies[Int(column)] += 1 }
+            }
+            documents += texts.count
+        }
+
+        public func fitted() -> HashedTFIDF {
+            let n = Float(documents)
+            return HashedTFIDF(bits: bits, inverseDocumentFrequency: frequencies.map { log((1 + n) / (1 + Float($0))) + 1 })
+        }
     }
 
     public func transform(_ texts: [String]) -> SparseMatrix {

@@ -7,15 +7,26 @@ public struct LabelingRun: Sendable {
 
     public init(settings: LabelingSettings = LabelingSettings()) { self.settings = settings }
 
+    /// A run on a dataset in memory: its train split is read from there.
+    public func run(dataset: Dataset, programNames: [String], matrices: [SplitName: LabelMatrix], cost: Decimal,
+                    progress: @Sendable (LabelingProgress) -> Void = { _ in }) throws -> LabelingRunResult {
+        try run(dataset: dataset, train: TrainSource(rows: try dataset.split(.train)), features: nil, programNames: programNames,
+                matrices: matrices, cost: cost, progress: progress)
+    }
+
     /// - Parameters:
+    ///   - dataset: its valid and test splits (in memory); train comes from `train`.
+    ///   - train: the train split, read again for the end models' rows (never all in memory).
+    ///   - features: the text features already fitted on the train texts (nil: fitted here, one pass).
     ///   - matrices: votes on train, valid and test (valid may be absent).
     ///   - progress: `.step` counts of each model's runs and of the text features, as they finish.
     /// - Throws: `CancellationError` between runs once the current task is cancelled.
-    public func run(dataset: Dataset, programNames: [String], matrices: [SplitName: LabelMatrix], cost: Decimal,
+    public func run(dataset: Dataset, train: TrainSource, features: HashedTFIDF?, programNames: [String],
+                    matrices: [SplitName: LabelMatrix], cost: Decimal,
                     progress: @Sendable (LabelingProgress) -> Void = { _ in }) throws -> LabelingRunResult {
         let started = ContinuousClock.now
         let k = dataset.classCount
-        let train = try dataset.split(.train), test = try dataset.split(.test)
+        let test = try dataset.split(.test)
         guard let trainVotes = matrices[.train], let testVotes = matrices[.test] else {
             throw LabelModelError("a labeling run needs votes on the train and test splits")
         }
@@ -39,7 +50,7 @@ public struct LabelingRun: Sendable {
         try LabelModelInput.validate(trainVotes, classCount: k, validation: validation)
         let trainPatterns = VotePatterns(counting: trainVotes)
         var labelResults: [(id: LabelModelID, scores: ModelScores)] = []
-        var best: (id: LabelModelID, score: Double, probabilities: ProbabilityMatrix, kept: KeptModel<any LabelModel>)?
+        var best: (id: LabelModelID, score: Double, perPattern: ProbabilityMatrix, kept: KeptModel<any LabelModel>)?
         for id in settings.labelModels {
             let outcome = try seededRuns(.labelModel(id), testGold: testGold, validGold: validGold, classCount: k,
                                          selection: selection, progress: progress) { run in
@@ -51,7 +62,7 @@ public struct LabelingRun: Sendable {
                 let fitted = model
                 let predictions = try predict(model, test: testVotes, validation: validation, tieBreak)
                 return RunResult(fitSeconds: fitSeconds, test: predictions.test, valid: predictions.valid,
-                                 keep: { (fitted, trainPatterns.expand(try fitted.predictProbabilities(trainPatterns.votes), to: trainVotes)) })
+                                 keep: { (fitted, try fitted.predictProbabilities(trainPatterns.votes)) })
             }
             labelResults.append((id, outcome.scores))
             if best.map({ outcome.validScore > $0.score }) ?? true {
@@ -61,39 +72,31 @@ public struct LabelingRun: Sendable {
         }
         guard let best else { throw LabelModelError("no label model to run") }
 
-        // End models on the soft labels of the covered train rows.
-        let covered = (0..<trainVotes.rows).filter { row in trainVotes.row(row).contains { $0 >= 0 } }
+        // End models on the soft labels of the covered train rows (a seeded sample of them when
+        // `endModelRows` caps it), gathered block by block from a pass over the train split.
         var endResults: [(id: EndModelID, scores: ModelScores)] = []
         var bestEnd: (id: EndModelID, score: Double, kept: KeptModel<any EndModel>)?
+        var fittedFeatures: HashedTFIDF?
+        var trainingRows = 0
         if !settings.endModels.isEmpty {
-            guard !covered.isEmpty else { throw LabelModelError("the programs vote on no train row: nothing for the end models to learn") }
             progress(.step(.features, done: 0, total: 1))
-            // Fitted on all train texts; one matrix for all splits, so the cache holds a dataset once.
-            let splitTexts = [train.texts, dataset.splits[.valid]?.texts ?? [], test.texts]
-            let allTexts = splitTexts.flatMap { $0 }
-            let all: SparseMatrix
-            if let folder = settings.featureCacheFolder {
-                all = FeatureCache(folder: folder).features(fitTexts: train.texts, texts: allTexts, bits: settings.featureBits)
-            } else {
-                var source = HashedTFIDF(bits: settings.featureBits)
-                source.fit(train.texts)
-                all = source.transform(allTexts)
+            let source = try features ?? Self.fitFeatures(train, bits: settings.featureBits)
+            fittedFeatures = source
+            let rows = try EndModelRows.gather(train: train, votes: trainVotes, patterns: trainPatterns, targets: best.perPattern,
+                                               features: source, limit: settings.endModelRows)
+            trainingRows = rows.rowCount
+            guard trainingRows > 0 else { throw LabelModelError("the programs vote on no train row: nothing for the end models to learn") }
+            let testFeatures = source.transform(test.texts)
+            let validData = validation.flatMap { labeled in
+                dataset.splits[.valid].map { (features: source.transform($0.texts), labels: labeled.labels) }
             }
             progress(.step(.features, done: 1, total: 1))
-            let validStart = splitTexts[0].count, testStart = validStart + splitTexts[1].count
-            let trainFeatures = all.rows(covered)
-            var targets = ProbabilityMatrix(rows: covered.count, classes: k)
-            for (index, row) in covered.enumerated() {
-                for label in 0..<k { targets[index, label] = best.probabilities[row, label] }
-            }
-            let testFeatures = all.rows(Array(testStart..<(testStart + test.count)))
-            let validData = validation.map { (features: all.rows(Array(validStart..<testStart)), labels: $0.labels) }
             for id in settings.endModels {
                 let outcome = try seededRuns(.endModel(id), testGold: testGold, validGold: validGold, classCount: k,
                                              selection: selection, progress: progress) { run in
                     var model = id.make()
                     let fitStart = ContinuousClock.now
-                    try model.fit(trainFeatures, targets: targets, validation: validData, seed: UInt64(run))
+                    try model.fit(rows, validation: validData, seed: UInt64(run))
                     let fitted = model
                     return RunResult(fitSeconds: (ContinuousClock.now - fitStart).seconds, test: model.predict(testFeatures),
                                      valid: validData.map { model.predict($0.features) }, keep: { fitted })
@@ -106,10 +109,21 @@ public struct LabelingRun: Sendable {
         }
         return LabelingRunResult(
             dataset: dataset.name, programs: trainVotes.columns, programNames: programNames, runs: settings.runs, coverage: coverage,
-            labelModels: labelResults, bestLabelModel: best.id, selectionMetric: selection, trainingRows: covered.count,
+            labelModels: labelResults, bestLabelModel: best.id, selectionMetric: selection, trainingRows: trainingRows,
             endModels: endResults, costUSD: cost, seconds: (ContinuousClock.now - started).seconds,
             fitted: FittedModels(labelModel: best.kept, endModel: bestEnd.map { ($0.id, $0.kept) },
-                                 featureBits: settings.featureBits))
+                                 featureBits: settings.featureBits, features: fittedFeatures))
+    }
+
+    /// The text features fitted on every train text, in one pass over the split.
+    static func fitFeatures(_ train: TrainSource, bits: Int) throws -> HashedTFIDF {
+        var counter = HashedTFIDF.DocumentFrequencies(bits: bits)
+        var stream = try train.open()
+        while let chunk = try stream.next(limit: TrainSource.chunkRows) {
+            try Task.checkCancellation()
+            counter.count(chunk.texts)
+        }
+        return counter.fitted()
     }
 
     /// What one seeded run of a model produced; `keep` is evaluated only for the run that is kept.

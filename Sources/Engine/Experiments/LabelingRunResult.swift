@@ -106,6 +106,8 @@ public struct FittedModels: Sendable {
     public var endModel: (id: EndModelID, kept: KeptModel<any EndModel>)?
     /// The end models' hashed TF-IDF features have 2^featureBits columns, fitted on the train texts.
     public var featureBits: Int
+    /// Those features as fitted (nil when no end model was trained).
+    public var features: HashedTFIDF?
 }
 
 /// The valid-split metric the best label model and run are chosen by (`LabelingRun.selectionMetric`).

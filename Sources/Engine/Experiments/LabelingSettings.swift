@@ -13,8 +13,8 @@ public struct LabelingSettings: Sendable, Equatable {
     public var featureBits: Int
     /// What rows a label model cannot decide (no vote, or tied classes) are predicted as.
     public var uncovered: UncoveredRows
-    /// Where text features are kept between runs; nil computes them every time.
-    public var featureCacheFolder: URL?
+    /// At most this many covered train rows for the end models, a seeded uniform sample; nil for all.
+    public var endModelRows: Int?
 
     /// Rows on which every program abstains, and rows whose top classes tie.
     /// - `learned` (default): the class most frequent among such rows of the labeled valid split
@@ -27,13 +27,13 @@ public struct LabelingSettings: Sendable, Equatable {
     }
 
     public init(runs: Int = 5, labelModels: [LabelModelID] = LabelModelID.allCases, endModels: [EndModelID] = EndModelID.allCases,
-                featureBits: Int = 18, uncovered: UncoveredRows = .learned, featureCacheFolder: URL? = nil) {
+                featureBits: Int = 18, uncovered: UncoveredRows = .learned, endModelRows: Int? = nil) {
         self.runs = runs
         self.labelModels = labelModels
         self.endModels = endModels
         self.featureBits = featureBits
         self.uncovered = uncovered
-        self.featureCacheFolder = featureCacheFolder
+        self.endModelRows = endModelRows
     }
 
     /// The hashed feature columns an end model may ask for: 2^8 to 2^24.
@@ -46,6 +46,7 @@ public struct LabelingSettings: Sendable, Equatable {
             throw LabelModelError("feature bits: expected \(Self.featureBitsRange.lowerBound)…\(Self.featureBitsRange.upperBound), found \(featureBits)")
         }
         guard !labelModels.isEmpty else { throw LabelModelError("name at least one label model") }
+        if let endModelRows, endModelRows < 1 { throw LabelModelError("end model rows: must be at least 1, found \(endModelRows)") }
         if let twice = labelModels.first(where: { id in labelModels.filter { $0 == id }.count > 1 }) {
             throw LabelModelError("label model \"\(twice.rawValue)\" is named twice")
         }

@@ -15,15 +15,34 @@ public struct PromptingCostEstimate: Sendable, Equatable {
     public var cost: Decimal
 
     public init(model: ModelSpec, template: PromptTemplate, texts: [String], outputTokensPerRow: Int = defaultOutputTokensPerRow) {
+        var tally = Tally(template: template)
+        tally.add(texts)
+        self.init(model: model, tally: tally, outputTokensPerRow: outputTokensPerRow)
+    }
+
+    /// From the prompt tokens of a split counted window by window as it streamed past.
+    public init(model: ModelSpec, tally: Tally, outputTokensPerRow: Int = defaultOutputTokensPerRow) {
         self.model = model
-        rows = texts.count
-        // Priced per row as a one-message request, so the estimate matches what a call would count.
-        inputTokens = texts.reduce(0) { total, text in
-            total + TokenEstimate.message(template.annotatorPrompt(for: text))
-        }
-        outputTokens = outputTokensPerRow * texts.count
+        rows = tally.rows
+        inputTokens = tally.inputTokens
+        outputTokens = outputTokensPerRow * tally.rows
         // The price is linear in tokens, so pricing the totals equals summing the rows' costs.
         cost = TokenCost.cost(model: model, inputTokens: inputTokens, outputTokens: outputTokens)
+    }
+
+    /// The rows and prompt tokens of the texts seen so far.
+    public struct Tally: Sendable {
+        let template: PromptTemplate
+        public private(set) var rows = 0
+        public private(set) var inputTokens = 0
+
+        public init(template: PromptTemplate) { self.template = template }
+
+        /// Each row priced as a one-message request, so the estimate matches what a call would count.
+        public mutating func add(_ texts: [String]) {
+            rows += texts.count
+            for text in texts { inputTokens += TokenEstimate.message(template.annotatorPrompt(for: text)) }
+        }
     }
 
     /// "$0.0042 for the programs vs ≈$1.93 to label 1,586 rows by prompting gpt-4o-mini (1/460)".

@@ -12,6 +12,8 @@ public struct LabelingJob: Sendable {
     }
 
     public var dataset: Dataset
+    /// The train split, streamed from its file; nil reads `dataset`'s train split.
+    public var train: TrainSource?
     public var votes: Votes
     /// Handed to the run, less the label models too few programs cannot fit (see `labelingRun`).
     public var settings: LabelingSettings
@@ -49,7 +51,7 @@ public struct LabelingJob: Sendable {
     public var programCount: Int {
         switch votes {
         case .programs(let programs): return programs.count
-        case .datasetWeakLabels: return dataset.splits[.train]?.weakLabels?.first?.count ?? 0
+        case .datasetWeakLabels: return (train?.inMemory ?? dataset.splits[.train])?.weakLabels?.first?.count ?? 0
         }
     }
 
@@ -68,7 +70,9 @@ public struct LabelingJob: Sendable {
     /// The steps `run` takes for `programCount` programs, in order (FlyingSquid left out below 3).
     public func plannedSteps(programCount: Int) -> [LabelingStep] {
         var steps: [LabelingStep] = []
-        if case .programs = votes { steps += SplitName.allCases.filter { dataset.splits[$0] != nil }.map(LabelingStep.apply) }
+        if case .programs = votes {
+            steps += SplitName.allCases.filter { dataset.splits[$0] != nil || ($0 == .train && train != nil) }.map(LabelingStep.apply)
+        }
         steps += effectiveLabelModels(programCount: programCount).map(LabelingStep.labelModel)
         if !settings.endModels.isEmpty { steps += [.features] + settings.endModels.map(LabelingStep.endModel) }
         return steps
@@ -102,25 +106,25 @@ public struct LabelingJob: Sendable {
         progress(.planned(plannedSteps(programCount: programCount)))
         for note in notes { progress(.note(note)) }
 
-        let (matrices, names, reports) = try await collectVotes(progress: progress)
+        let trainRows = try train ?? TrainSource(rows: try dataset.split(.train))
+        let scan = try scanTrain(trainRows)
+        let (matrices, names, reports) = try await collectVotes(train: trainRows, scan: scan, progress: progress)
         try Task.checkCancellation()
 
         let cost = programsCost
-        let result = try plan.run(dataset: dataset, programNames: names, matrices: matrices, cost: cost, progress: progress)
+        let result = try plan.run(dataset: dataset, train: trainRows, features: scan.features, programNames: names, matrices: matrices,
+                                  cost: cost, progress: progress)
         try Task.checkCancellation()
 
-        let (analysis, totals, split) = analyse(matrices: matrices, names: names, reports: reports)
-        var prompting: PromptingCostEstimate?
-        if let promptingModel, let promptTemplate, let train = dataset.splits[.train] {
-            prompting = PromptingCostEstimate(model: promptingModel, template: promptTemplate, texts: train.texts)
-        }
+        let (analysis, totals, split) = analyse(matrices: matrices, names: names, reports: reports, trainGold: scan.gold)
+        let prompting = promptingModel.flatMap { model in scan.prompting.map { PromptingCostEstimate(model: model, tally: $0) } }
         var outcome = LabelingOutcome(result: result, analysis: analysis, totals: totals, analysisSplit: split, provenance: provenance,
                                       programsCost: cost, prompting: prompting, notes: notes)
         if let runsFolder {
             var programs: [LabelingProgram]?
             if case .programs(let list) = votes { programs = list }
-            outcome.savedRun = try RunFolder.save(RunFolder.Contents(dataset: dataset, result: result, matrices: matrices, programs: programs,
-                                                                     settings: plan.settings), runsFolder: runsFolder)
+            outcome.savedRun = try RunFolder.save(RunFolder.Contents(dataset: dataset, train: trainRows, result: result, matrices: matrices,
+                                                                     programs: programs, settings: plan.settings), runsFolder: runsFolder)
         }
         if let experimentLogFolder {
             let log = ExperimentLog(folder: experimentLogFolder)
@@ -131,51 +135,100 @@ public struct LabelingJob: Sendable {
         return outcome
     }
 
-    /// The votes on every split, the programs' names, and per split the sandbox's reports.
-    func collectVotes(progress: @escaping @Sendable (LabelingProgress) -> Void) async throws
+    /// What one pass over the train split gathers before the programs run: its gold labels, its
+    /// data key for the vote cache, the end models' document frequencies, the prompting estimate.
+    struct TrainScan {
+        var gold: [LabelMatrix.Vote] = []
+        var dataKey: String?
+        var features: HashedTFIDF?
+        var prompting: PromptingCostEstimate.Tally?
+    }
+
+    func scanTrain(_ train: TrainSource) throws -> TrainScan {
+        if case .datasetWeakLabels = votes, let rows = train.inMemory {
+            var scan = TrainScan(gold: rows.labels.map { LabelMatrix.Vote($0 ?? -1) })
+            if promptingModel != nil, let promptTemplate {
+                scan.prompting = PromptingCostEstimate.Tally(template: promptTemplate)
+                scan.prompting?.add(rows.texts)
+            }
+            return scan
+        }
+        var key = runsFolder == nil ? nil : VoteCache.DataKey(classCount: dataset.classCount, workerScript: try ProgramApplier.workerScript())
+        var frequencies = settings.endModels.isEmpty ? nil : HashedTFIDF.DocumentFrequencies(bits: settings.featureBits)
+        var prompting = promptingModel == nil ? nil : promptTemplate.map { PromptingCostEstimate.Tally(template: $0) }
+        var gold: [LabelMatrix.Vote] = []
+        var stream = try train.open()
+        while let chunk = try stream.next(limit: TrainSource.chunkRows) {
+            try Task.checkCancellation()
+            gold += chunk.labels
+            key?.add(chunk.texts)
+            frequencies?.count(chunk.texts)
+            prompting?.add(chunk.texts)
+        }
+        return TrainScan(gold: gold, dataKey: key?.finish(), features: frequencies?.fitted(), prompting: prompting)
+    }
+
+    /// The votes on every split, the programs' names, and per split the sandbox's reports. The train
+    /// split is applied as it streams past, window by window.
+    func collectVotes(train: TrainSource, scan: TrainScan, progress: @escaping @Sendable (LabelingProgress) -> Void) async throws
         -> (matrices: [SplitName: LabelMatrix], names: [String], reports: [SplitName: [ProgramReport]]) {
         var matrices: [SplitName: LabelMatrix] = [:]
         var reports: [SplitName: [ProgramReport]] = [:]
         switch votes {
         case .datasetWeakLabels:
-            for (split, rows) in dataset.splits {
+            var splits = dataset.splits
+            if let rows = train.inMemory { splits[.train] = rows }
+            for (split, rows) in splits {
                 guard let weak = rows.weakLabels else {
                     throw LabelModelError("\(dataset.name) has no weak_labels in its \(split.rawValue) split; use labeling programs")
                 }
                 matrices[split] = LabelMatrix(rows: weak)
             }
+            guard matrices[.train] != nil else { throw LabelModelError("the dataset's own weak labels need its train split in memory") }
             return (matrices, (0..<(matrices[.train]?.columns ?? 0)).map { "LF\($0 + 1)" }, [:])
         case .programs(let programs):
             let applier = ProgramApplier(settings: sandbox)
             let cache = runsFolder.map { VoteCache(runsFolder: $0, dataset: dataset.name) }
             let workerScript = cache == nil ? "" : try ProgramApplier.workerScript()
             for split in SplitName.allCases {
-                guard let rows = dataset.splits[split] else { continue }
+                let inMemory = split == .train ? nil : dataset.splits[split]
+                guard split == .train || inMemory != nil else { continue }
                 try Task.checkCancellation()
                 let step = LabelingStep.apply(split)
-                let total = rows.count * programs.count
+                let rowCount = inMemory?.count ?? scan.gold.count
+                let total = rowCount * programs.count
                 progress(.step(step, done: 0, total: total))
                 // Unchanged programs on unchanged texts vote as they did: their votes come from the cache.
-                let key = cache.map { _ in VoteCache.dataKey(texts: rows.texts, classCount: dataset.classCount, workerScript: workerScript) }
+                let key = cache == nil ? nil : inMemory.map {
+                    VoteCache.dataKey(texts: $0.texts, classCount: dataset.classCount, workerScript: workerScript)
+                } ?? scan.dataKey
                 var entries: [VoteCache.Entry?] = programs.map { program in
                     guard let cache, let key else { return nil }
-                    return cache.load(source: program.source, dataKey: key, rows: rows.count)
+                    return cache.load(source: program.source, dataKey: key, rows: rowCount)
                 }
                 let missing = programs.indices.filter { entries[$0] == nil }
-                let cachedVotes = (programs.count - missing.count) * rows.count
+                let cachedVotes = (programs.count - missing.count) * rowCount
                 if missing.count < programs.count {
                     progress(.note("\(split.rawValue): the votes of \(programs.count - missing.count) of \(programs.count) programs come from the vote cache (unchanged programs, unchanged texts)"))
                 }
                 if !missing.isEmpty {
                     let applied: ApplyOutcome
+                    let report: @Sendable (Int, Int) -> Void = { done, _ in progress(.step(step, done: cachedVotes + done, total: total)) }
                     do {
-                        applied = try await applier.apply(missing.map { programs[$0] }, to: rows.texts, classCount: dataset.classCount) { done, _ in
-                            progress(.step(step, done: cachedVotes + done, total: total))
+                        if let inMemory {
+                            applied = try await applier.apply(missing.map { programs[$0] }, to: inMemory.texts, classCount: dataset.classCount,
+                                                              progress: report)
+                        } else {
+                            applied = try await applier.apply(missing.map { programs[$0] }, windows: RowStreamWindows(try train.open(), byteCount: train.byteCount),
+                                                              classCount: dataset.classCount, progress: report)
                         }
                     } catch {
                         // Once cancelled, the workers may end in other ways; the job's answer is the cancellation.
                         if Task.isCancelled { throw CancellationError() }
                         throw error
+                    }
+                    guard applied.matrix.rows == rowCount else {
+                        throw LabelModelError("the \(split.rawValue) split changed while it was labeled: \(applied.matrix.rows) rows, \(rowCount) before")
                     }
                     for (column, program) in missing.enumerated() {
                         let entry = VoteCache.Entry(votes: applied.matrix.votes(ofColumn: column), report: applied.reports[column])
@@ -184,7 +237,7 @@ public struct LabelingJob: Sendable {
                     }
                 }
                 progress(.step(step, done: total, total: total))
-                var matrix = LabelMatrix(rows: rows.count, columns: programs.count)
+                var matrix = LabelMatrix(rows: rowCount, columns: programs.count)
                 var splitReports: [ProgramReport] = []
                 for (column, entry) in entries.enumerated() {
                     guard let entry else { continue }
@@ -202,13 +255,14 @@ public struct LabelingJob: Sendable {
 
     /// The LF analysis on the valid split (train when there is no valid split), with gold labels
     /// where the split has them, and each program's sandbox faults over all splits.
-    func analyse(matrices: [SplitName: LabelMatrix], names: [String], reports: [SplitName: [ProgramReport]])
+    func analyse(matrices: [SplitName: LabelMatrix], names: [String], reports: [SplitName: [ProgramReport]], trainGold: [LabelMatrix.Vote])
         -> (analysis: [ProgramAnalysis], totals: MatrixTotals, split: SplitName) {
         let split: SplitName = matrices[.valid] != nil && dataset.splits[.valid] != nil ? .valid : .train
-        guard let matrix = matrices[split], let rows = dataset.splits[split] else {
+        let gold = split == .train ? trainGold : dataset.splits[split]?.labels.map { LabelMatrix.Vote($0 ?? -1) }
+        guard let matrix = matrices[split], let gold, gold.count == matrix.rows else {
             return ([], MatrixTotals(coverage: 0, overlaps: 0, conflicts: 0), split)
         }
-        let (statistics, totals) = LabelMatrixAnalysis.analyze(matrix, gold: rows.labels)
+        let (statistics, totals) = LabelMatrixAnalysis.analyze(matrix, gold: gold)
         let analysis = statistics.enumerated().map { column, statistic in
             ProgramAnalysis(name: names.indices.contains(column) ? names[column] : "LF\(column + 1)", statistics: statistic,
                             reports: SplitName.allCases.compactMap { reports[$0]?[safeIndex: column] })

@@ -40,6 +40,16 @@ public enum RunExport {
         }
     }
 
+    /// Writes the run's labels for `splits` of its dataset in `catalog`, each split streamed from its file.
+    public static func write(_ run: LoadedRun, catalog: DatasetCatalog, splits: [SplitName] = defaultSplits, to file: URL) throws -> LabeledFileSummary {
+        let sources = try splits.map { try catalog.splitSource(run.manifest.dataset, split: $0) }
+        return try write(run, dataset: sources.first?.dataset ?? run.manifest.dataset, labelNames: sources.first?.labelNames ?? [],
+                         splits: splits, to: file) { split in
+            guard let source = sources.first(where: { $0.split == split }) else { return NoRows() }
+            return try source.open()
+        }
+    }
+
     /// Writes the run's labels for `splits`, whose rows `open` gives as streams: each split is read
     /// `chunk` rows at a time beside its saved votes, so neither is ever all in memory. Where the
     /// rows are not those the run saved, in that order (a hand label moved a row since), the votes

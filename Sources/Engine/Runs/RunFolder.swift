@@ -22,7 +22,9 @@ public enum RunFolder {
 
     /// What a run saves beside its result.
     public struct Contents: Sendable {
+        /// Its valid and test splits; train comes from `train`.
         public var dataset: Dataset
+        public var train: TrainSource
         public var result: LabelingRunResult
         public var matrices: [SplitName: LabelMatrix]
         /// The programs applied, in column order; nil for the dataset's own weak labels.
@@ -44,18 +46,25 @@ public enum RunFolder {
             let columnNames = columns(contents)
             var splits: [String: RunManifest.SplitFile] = [:]
             for split in SplitName.allCases {
-                guard let matrix = contents.matrices[split], let rows = dataset.splits[split] else { continue }
+                guard let matrix = contents.matrices[split] else { continue }
+                var rows: any RowStream
+                if split == .train {
+                    rows = try contents.train.open()
+                } else if let inMemory = dataset.splits[split] {
+                    rows = try TrainSource(rows: inMemory).open()
+                } else {
+                    continue
+                }
                 let file = "votes/\(split.rawValue).csv"
-                try writeVotes(matrix, ids: rows.ids, columns: columnNames, to: staging.appendingPathComponent(file))
-                splits[split.rawValue] = RunManifest.SplitFile(rows: rows.count, votes: file)
+                try writeVotes(matrix, ids: &rows, columns: columnNames, to: staging.appendingPathComponent(file))
+                splits[split.rawValue] = RunManifest.SplitFile(rows: matrix.rows, votes: file)
             }
             try AtomicFile.write(try LabelModelID.archive(fitted.labelModel.model).encoded(),
                                  to: staging.appendingPathComponent(labelModelFile))
             var endModel: RunManifest.SavedModel?
             if let (endID, kept) = fitted.endModel.map({ ($0.id, $0.kept) }) {
                 var archive = try EndModelID.archive(kept.model)
-                var features = HashedTFIDF(bits: fitted.featureBits)
-                features.fit(try dataset.split(.train).texts)  // the same fit the run's features had
+                guard let features = fitted.features else { throw LabelModelError("the labeling run kept an end model without its text features") }
                 features.archive(into: &archive)
                 archive.names["classes"] = dataset.labelNames
                 try AtomicFile.write(try archive.encoded(), to: staging.appendingPathComponent(endModelFile))
@@ -110,10 +119,19 @@ public enum RunFolder {
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
-    static func writeVotes(_ matrix: LabelMatrix, ids: [String], columns: [String], to file: URL) throws {
+    /// One line per row: the id `ids` streams, then the row's votes.
+    static func writeVotes(_ matrix: LabelMatrix, ids: inout any RowStream, columns: [String], to file: URL) throws {
         let writer = try TableWriter(to: file, format: .csv, columns: ["id"] + columns)
-        for row in 0..<matrix.rows {
-            try writer.write([.text(ids[row])] + matrix.row(row).map { .integer(Int($0)) })
+        var row = 0
+        while let chunk = try ids.next(limit: TrainSource.chunkRows) {
+            guard row + chunk.count <= matrix.rows else { break }
+            for id in chunk.ids {
+                try writer.write([.text(id)] + matrix.row(row).map { .integer(Int($0)) })
+                row += 1
+            }
+        }
+        guard row == matrix.rows else {
+            throw ExportError(file: file.path, reason: "the split has other rows than it had when it was labeled (\(matrix.rows) votes)")
         }
         try writer.finish()
     }

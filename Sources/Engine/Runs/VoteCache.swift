@@ -19,15 +19,35 @@ public struct VoteCache: Sendable {
 
     /// The key of `texts` as `classCount` classes see them through `workerScript`.
     public static func dataKey(texts: [String], classCount: Int, workerScript: String) -> String {
-        var hasher = SHA256()
-        hasher.update(data: Data("classes \(classCount)\nworker \(ContentHash.sha256Hex(workerScript))\nrows \(texts.count)\n".utf8))
-        for text in texts {
-            var text = text
-            var length = UInt64(text.utf8.count).littleEndian
-            withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var key = DataKey(classCount: classCount, workerScript: workerScript)
+        key.add(texts)
+        return key.finish()
+    }
+
+    /// A split's data key computed window by window as the split streams past.
+    public struct DataKey {
+        private var hasher = SHA256()
+        private var rows = 0
+
+        public init(classCount: Int, workerScript: String) {
+            hasher.update(data: Data("classes \(classCount)\nworker \(ContentHash.sha256Hex(workerScript))\n".utf8))
         }
-        return hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+
+        public mutating func add(_ texts: [String]) {
+            for text in texts {
+                var text = text
+                var length = UInt64(text.utf8.count).littleEndian
+                withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+                text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            }
+            rows += texts.count
+        }
+
+        public func finish() -> String {
+            var hasher = hasher
+            hasher.update(data: Data("rows \(rows)\n".utf8))
+            return hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+        }
     }
 
     public struct Entry: Sendable, Equatable {

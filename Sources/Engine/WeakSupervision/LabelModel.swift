@@ -20,7 +20,7 @@ public struct LabeledMatrix: Sendable {
 
 /// Class probabilities per row, stored flat (row-major).
 public struct ProbabilityMatrix: Sendable, Equatable {
-    public let rows: Int
+    public internal(set) var rows: Int
     public let classes: Int
     public var values: [Double]
 

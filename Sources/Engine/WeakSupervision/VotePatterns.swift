@@ -60,12 +60,23 @@ public struct VotePatterns: Sendable, Equatable {
         rows = counts.reduce(0, +)
     }
 
+    /// Finds a row's pattern: the index into `votes` of a row of votes (same programs), or nil.
+    public struct Lookup: Sendable {
+        fileprivate let index: [ArraySlice<LabelMatrix.Vote>: Int]
+        public func callAsFunction(_ row: ArraySlice<LabelMatrix.Vote>) -> Int? { index[row] }
+    }
+
+    public func lookup() -> Lookup {
+        var index: [ArraySlice<LabelMatrix.Vote>: Int] = [:]
+        for pattern in 0..<count { index[votes.row(pattern)] = pattern }
+        return Lookup(index: index)
+    }
+
     /// The pattern of each row of `matrix` (same programs), as an index into `votes`; nil for a row
     /// whose pattern is not here.
     public func indices(of matrix: LabelMatrix) -> [Int?] {
-        var index: [ArraySlice<LabelMatrix.Vote>: Int] = [:]
-        for pattern in 0..<count { index[votes.row(pattern)] = pattern }
-        return (0..<matrix.rows).map { index[matrix.row($0)] }
+        let find = lookup()
+        return (0..<matrix.rows).map { find(matrix.row($0)) }
     }
 
     /// Each pattern's row of `perPattern` (probabilities over `votes`), repeated for every row of

@@ -55,7 +55,6 @@ extension EngineRunner {
                 let programs = try ProgramStates.labelingPrograms(dataset: name, root: paths.lfDir)
                 var job = LabelingJob(dataset: data, votes: .programs(programs), sandbox: config.sandbox, experimentLogFolder: paths.expLogDir,
                                       runsFolder: paths.runsFolder)
-                job.settings.featureCacheFolder = paths.featureCache
                 // Compare with prompting the chosen code model, or the paper's annotator when it is free.
                 let priced = codeModel.flatMap { $0.outputPerMTok > 0 ? $0 : nil }
                 job.promptingModel = priced ?? config.model(id: PromptingEstimate.defaultModelID)
