@@ -202,11 +202,17 @@ public struct LabelingJob: Sendable {
                 let key = cache == nil ? nil : inMemory.map {
                     VoteCache.dataKey(texts: $0.texts, classCount: dataset.classCount, workerScript: workerScript)
                 } ?? scan.dataKey
-                var entries: [VoteCache.Entry?] = programs.map { program in
-                    guard let cache, let key else { return nil }
-                    return cache.load(source: program.source, dataKey: key, rows: rowCount)
+                // The split's votes, filled column by column: from the cache, then from the sandbox.
+                var matrix = LabelMatrix(rows: rowCount, columns: programs.count)
+                var splitReports: [ProgramReport?] = programs.map { _ in nil }
+                if let cache, let key {
+                    for (column, program) in programs.enumerated() {
+                        guard let entry = cache.load(source: program.source, dataKey: key, rows: rowCount) else { continue }
+                        matrix.set(column: column, startRow: 0, votes: entry.votes)
+                        splitReports[column] = entry.report
+                    }
                 }
-                let missing = programs.indices.filter { entries[$0] == nil }
+                let missing = programs.indices.filter { splitReports[$0] == nil }
                 let cachedVotes = (programs.count - missing.count) * rowCount
                 if missing.count < programs.count {
                     progress(.note("\(split.rawValue): the votes of \(programs.count - missing.count) of \(programs.count) programs come from the vote cache (unchanged programs, unchanged texts)"))
@@ -230,24 +236,22 @@ public struct LabelingJob: Sendable {
                     guard applied.matrix.rows == rowCount else {
                         throw LabelModelError("the \(split.rawValue) split changed while it was labeled: \(applied.matrix.rows) rows, \(rowCount) before")
                     }
+                    // Nothing cached: the applier's matrix is the split's (no copy of a large split's votes).
+                    if missing.count == programs.count { matrix = applied.matrix }
                     for (column, program) in missing.enumerated() {
-                        let entry = VoteCache.Entry(votes: applied.matrix.votes(ofColumn: column), report: applied.reports[column])
-                        if let cache, let key { cache.store(source: programs[program].source, dataKey: key, votes: entry.votes, report: entry.report) }
-                        entries[program] = entry
+                        let votes = applied.matrix.votes(ofColumn: column)
+                        if missing.count < programs.count { matrix.set(column: program, startRow: 0, votes: votes) }
+                        if let cache, let key { cache.store(source: programs[program].source, dataKey: key, votes: votes, report: applied.reports[column]) }
+                        splitReports[program] = applied.reports[column]
                     }
                 }
                 progress(.step(step, done: total, total: total))
-                var matrix = LabelMatrix(rows: rowCount, columns: programs.count)
-                var splitReports: [ProgramReport] = []
-                for (column, entry) in entries.enumerated() {
-                    guard let entry else { continue }
-                    matrix.set(column: column, startRow: 0, votes: entry.votes)
-                    var report = entry.report
-                    report.name = programs[column].name
-                    splitReports.append(report)
+                reports[split] = zip(programs, splitReports).compactMap { program, report in
+                    guard var report else { return nil }
+                    report.name = program.name
+                    return report
                 }
                 matrices[split] = matrix
-                reports[split] = splitReports
             }
             return (matrices, programs.map(\.name), reports)
         }
