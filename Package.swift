@@ -26,7 +26,8 @@ let package = Package(
                 "CEngineShims",
             ],
             resources: [.copy("Resources/prompt-templates.json"), .copy("Resources/sandbox_worker.py"), .copy("Resources/local_llm_server.py"),
-                        .copy("Resources/bundle_apply.py"), .copy("Resources/bundle_labeling_functions.py")]
+                        .copy("Resources/bundle_apply.py"), .copy("Resources/bundle_labeling_functions.py"),
+                        .copy("Resources/spark_job.py")]
         ),
         .systemLibrary(name: "CEngineShims", path: "Sources/CEngineShims"),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),

@@ -8,7 +8,7 @@ struct Alchemist: AsyncParsableCommand {
         commandName: "alchemist",
         abstract: "Labeling programs written by LLMs, applied locally, combined by weak supervision.",
         discussion: "Without a subcommand: the full-screen interface in a terminal (also `alchemist tui`), the overview otherwise.",
-        subcommands: [Start.self, Overview.self, DatasetsCommand.self, ApplyCommand.self, LabelCommand.self, ExportCommand.self, PredictCommand.self, RunsCommand.self, GenerateCommand.self, KnowledgeCommand.self, ProgramsCommand.self, PricingCommand.self, TUICommand.self],
+        subcommands: [Start.self, Overview.self, DatasetsCommand.self, ApplyCommand.self, LabelCommand.self, ExportCommand.self, PredictCommand.self, RunsCommand.self, GenerateCommand.self, KnowledgeCommand.self, ProgramsCommand.self, PricingCommand.self, TUICommand.self, SparkWorkerCommand.self],
         defaultSubcommand: Start.self)
 }
 
@@ -49,6 +49,9 @@ extension AsyncParsableCommand {
             FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
             throw ExitCode(2)
         } catch let error as SandboxError {
+            FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as SparkJobError {
             FileHandle.standardError.write(Data("alchemist: \(error.description)\n".utf8))
             throw ExitCode(1)
         }

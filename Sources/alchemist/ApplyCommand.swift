@@ -30,12 +30,15 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customLong("call-timeout"), help: "Time budget of one call of a program, in seconds (default: config.json).")
     var callTimeout: Double?
 
+    @OptionGroup var spark: SparkOptions
+
     func run() async throws {
         try await reportingBadInput {
             let (config, paths) = try common.load()
             guard let splitName = SplitName(rawValue: split) else {
                 throw BadInput("--split: expected train, valid or test, found \"\(split)\"")
             }
+            try spark.check(saveMatrix: saveMatrix)
             // The split is read as a stream, window by window: only its votes and gold labels stay in memory.
             let source = try DatasetCatalog(config: config, paths: paths).splitSource(dataset, split: splitName)
             let scan = try SkippedPrograms.scan(lfs)
@@ -45,10 +48,17 @@ struct ApplyCommand: AsyncParsableCommand {
             if let workers {
                 guard workers >= 0 else { throw BadInput("--workers: must be 0 or more") }
                 settings.workers = workers
+            } else if spark.engine == .spark {
+                settings.workers = 1  // Spark runs a task per core; each task's worker takes one
             }
             if let callTimeout {
                 guard callTimeout > 0 else { throw BadInput("--call-timeout: must be positive") }
                 settings.callTimeoutSeconds = callTimeout
+            }
+            if spark.engine == .spark {
+                let report = try await spark.apply(programs, scan: scan, source: source, settings: settings, appHome: paths.appHome)
+                print(json ? try report.json() : report.table())
+                return
             }
             if let note = settings.workersNote() {
                 FileHandle.standardError.write(Data("alchemist: note: \(note)\n".utf8))

@@ -34,7 +34,9 @@ public struct CommandRunner: Sendable {
         return found
     }
 
-    public func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = TestEnvironment.repositoryRoot) throws -> Result {
+    /// - Parameter input: written to the command's stdin from a thread of its own, then closed.
+    public func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = TestEnvironment.repositoryRoot,
+                    input: Data = Data()) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -44,7 +46,13 @@ public struct CommandRunner: Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let pipes = try ProcessLaunch.run(process)
-        try? pipes.stdin.close()
+        let writer = Thread {
+            // A command that stops reading early makes this write fail (EPIPE), not end the tests.
+            signal(SIGPIPE, SIG_IGN)
+            if !input.isEmpty { try? pipes.stdin.write(contentsOf: input) }
+            try? pipes.stdin.close()
+        }
+        writer.start()
         let errors = PythonReference.ErrorCollector(pipes.stderr)
         let output = pipes.stdout.readDataToEndOfFile()
         process.waitUntilExit()

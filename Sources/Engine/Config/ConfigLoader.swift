@@ -121,22 +121,7 @@ public enum ConfigLoader {
         guard rag.topK >= 1 else { throw ragReader.error("top_k", "must be at least 1") }
 
         var sandboxReader = try root.object("sandbox")
-        // Keys of earlier versions: say what became of them rather than "unknown key".
-        for (old, now) in [("max_timeouts", "renamed to max_limit_hits (it counts memory and recursion limit hits too)"),
-                           ("cpu_seconds", "replaced by cpu_ms_per_row, a CPU allowance per row behind the per-batch and per-run limits"),
-                           ("isolate_network", "removed: every program runs in a network namespace of its own")] where sandboxReader.has(old) {
-            throw sandboxReader.error(old, now)
-        }
-        var sandbox = SandboxSettings(
-            workers: try sandboxReader.int("workers"), batchSize: try sandboxReader.int("batch_size"),
-            callTimeoutSeconds: try sandboxReader.double("call_timeout_seconds"), maxLimitHits: try sandboxReader.int("max_limit_hits"),
-            maxKills: try sandboxReader.int("max_kills"), memoryMB: try sandboxReader.int("memory_mb"),
-            cpuMillisecondsPerRow: try sandboxReader.double("cpu_ms_per_row"), loadSeconds: try sandboxReader.double("load_seconds"),
-            python: try sandboxReader.optionalString("python"), dropPrivilegesTo: try sandboxReader.string("drop_privileges_to"))
-        if let windowRows = try sandboxReader.optionalInt("window_rows") { sandbox.windowRows = windowRows }
-        try requireKeys(sandboxReader, ["python"])
-        try sandboxReader.finish()
-        try validate(sandbox, sandboxReader)
+        let sandbox = try sandboxSettings(&sandboxReader)
 
         var providers = ProviderSettings.defaults
         if root.has("providers") {
@@ -182,6 +167,27 @@ public enum ConfigLoader {
         config.providers = providers
         config.generation = generation
         return config
+    }
+
+    /// The `sandbox` section: every key checked, limits validated (also what `spark-worker` is handed).
+    static func sandboxSettings(_ reader: inout JSONReader) throws -> SandboxSettings {
+        // Keys of earlier versions: say what became of them rather than "unknown key".
+        for (old, now) in [("max_timeouts", "renamed to max_limit_hits (it counts memory and recursion limit hits too)"),
+                           ("cpu_seconds", "replaced by cpu_ms_per_row, a CPU allowance per row behind the per-batch and per-run limits"),
+                           ("isolate_network", "removed: every program runs in a network namespace of its own")] where reader.has(old) {
+            throw reader.error(old, now)
+        }
+        var sandbox = SandboxSettings(
+            workers: try reader.int("workers"), batchSize: try reader.int("batch_size"),
+            callTimeoutSeconds: try reader.double("call_timeout_seconds"), maxLimitHits: try reader.int("max_limit_hits"),
+            maxKills: try reader.int("max_kills"), memoryMB: try reader.int("memory_mb"),
+            cpuMillisecondsPerRow: try reader.double("cpu_ms_per_row"), loadSeconds: try reader.double("load_seconds"),
+            python: try reader.optionalString("python"), dropPrivilegesTo: try reader.string("drop_privileges_to"))
+        if let windowRows = try reader.optionalInt("window_rows") { sandbox.windowRows = windowRows }
+        try requireKeys(reader, ["python"])
+        try reader.finish()
+        try validate(sandbox, reader)
+        return sandbox
     }
 
     /// Keys that must be present even though they may be null, so a typo cannot silently disable them.

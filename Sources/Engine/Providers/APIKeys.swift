@@ -19,6 +19,15 @@ public struct APIKeys: Sendable {
         values[variable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// `environment` without API keys (every `*_API_KEY` variable): the one rule for the environment
+    /// of a child process that may run code the user did not write (an editor, spark-submit and its executors).
+    public static func withoutKeys(_ environment: [String: String]) -> [String: String] {
+        environment.filter { name, _ in !isKeyVariable(name) }
+    }
+
+    /// True for a variable that holds an API key by the rule of `withoutKeys`.
+    public static func isKeyVariable(_ name: String) -> Bool { name.hasSuffix("_API_KEY") }
+
     /// `NAME=value` lines; `export` prefixes, quotes, blank lines and `#` comments are allowed.
     static func parseDotEnv(_ text: String) -> [String: String] {
         var result: [String: String] = [:]

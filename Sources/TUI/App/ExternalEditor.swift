@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Opens text in the user's editor ($VISUAL, else $EDITOR), with the screen handed over while it
@@ -29,7 +30,7 @@ enum ExternalEditor {
 
     /// This process's environment without API keys: the editor (and whatever it starts) never sees them.
     static func environment(_ base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
-        base.filter { name, _ in !name.hasSuffix("_API_KEY") }
+        APIKeys.withoutKeys(base)
     }
 
     /// Runs the editor command through the shell (it may carry flags, e.g. "code -w"), on this terminal.

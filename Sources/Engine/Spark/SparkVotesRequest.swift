@@ -1,0 +1,29 @@
+import Foundation
+
+/// What `spark_job.py` is asked to do (op "votes"), written as REQUEST.json in the job's work folder.
+struct SparkVotesRequest: Encodable {
+    /// One split to label: where Spark reads it, and its columns.
+    struct Split: Encodable {
+        var name: String
+        /// Files or folders of part files, any URI Spark reads (file://, hdfs://, s3a://, …).
+        var paths: [String]
+        /// parquet, csv, tsv or jsonl.
+        var format: String
+        var text: String
+        var label: String
+        var id: String
+    }
+
+    var op = "votes"
+    /// The Spark application's name.
+    var name: String
+    var splits: [Split]
+    /// `alchemist spark-worker votes` and its options; the job adds `--lfs` and the programs' place on the executor.
+    var worker: [String]
+    /// The folder of program files shipped to the executors (`SparkContext.addFile`).
+    var programs: String
+    /// Where the job writes `votes/<split>`.
+    var work: String
+    /// Where the job writes its result (`SparkVotesResult`).
+    var result: String
+}

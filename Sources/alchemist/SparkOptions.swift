@@ -1,0 +1,112 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// Where the programs run.
+enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
+    /// This machine's sandbox, the split streamed window by window.
+    case local
+    /// A Spark job (spark-submit); every executor runs the same sandbox through `alchemist spark-worker`.
+    case spark
+}
+
+/// The options of `--engine spark`, and the Spark path of `apply`.
+struct SparkOptions: ParsableArguments {
+    @Option(help: "Where the programs run: local (this machine) or spark (a Spark job; each executor runs the same sandbox).")
+    var engine: EngineChoice = .local
+
+    @Option(help: "Spark master for --engine spark: local[*], local[N], spark://HOST:PORT, yarn, k8s://….")
+    var master = "local[*]"
+
+    @Option(name: .customLong("spark-conf"), help: "A Spark setting key=value for --engine spark; repeat for more.")
+    var sparkConf: [String] = []
+
+    @Option(help: "Read the split from this path instead of the dataset's file (--engine spark): a file or a folder of part files, any path or URI Spark reads; repeat for more.")
+    var input: [String] = []
+
+    @Option(name: .customLong("input-format"), help: "Format of --input: parquet, csv, tsv or jsonl (default: its extension, else the dataset's).")
+    var inputFormat: String?
+
+    @Option(name: .customLong("spark-worker"), help: "Path of alchemist on the Spark executors (default: this binary, right for local[*]).")
+    var sparkWorker: String?
+
+    @Flag(name: .customLong("keep-work"), help: "Keep the Spark job's work folder (request, result, votes as Parquet) under the app home's spark/.")
+    var keepWork = false
+
+    @Flag(help: "Show what spark-submit writes on stderr as it runs.")
+    var verbose = false
+
+    /// Refuses the Spark options without `--engine spark`, and what Spark does not do yet.
+    func check(saveMatrix: String?) throws {
+        guard engine == .spark else {
+            let given = [("--input", !input.isEmpty), ("--input-format", inputFormat != nil), ("--spark-conf", !sparkConf.isEmpty),
+                         ("--spark-worker", sparkWorker != nil), ("--keep-work", keepWork), ("--master", master != "local[*]")]
+            if let option = given.first(where: \.1) { throw BadInput("\(option.0) needs --engine spark") }
+            return
+        }
+        if saveMatrix != nil {
+            throw BadInput("--save-matrix: with --engine spark the votes stay on Spark's side (--keep-work keeps them as Parquet: id, row, gold, votes)")
+        }
+    }
+
+    /// The `--spark-conf` pairs.
+    func confPairs() throws -> [(key: String, value: String)] {
+        try sparkConf.map { pair in
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw BadInput("--spark-conf: expected key=value, found \"\(pair)\"")
+            }
+            return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+        }
+    }
+
+    /// What Spark reads: `--input` (local paths made absolute, URIs as they are) or the split's own file.
+    func splitInput(_ source: SplitSource) throws -> SparkSplitInput {
+        var paths: [String]
+        var format = source.format
+        if input.isEmpty {
+            guard let file = source.file else {
+                throw BadInput("\(source.dataset): the \(source.split.rawValue) split has no file of its own (only hand-labeled train rows)")
+            }
+            paths = [file.path]
+        } else {
+            paths = input.map { $0.contains("://") ? $0 : URL(fileURLWithPath: $0).standardizedFileURL.path }
+            if let inputFormat {
+                guard let named = SplitFileFormat(rawValue: inputFormat), named != .wrench else {
+                    throw BadInput("--input-format: expected parquet, csv, tsv or jsonl, found \"\(inputFormat)\"")
+                }
+                format = named
+            } else if let byName = SplitFile.format(of: URL(fileURLWithPath: paths[0])) {
+                format = byName
+            }
+        }
+        guard format != .wrench else {
+            throw BadInput("\(paths[0]): WRENCH JSON is one object a file, which Spark cannot split; give a Parquet, CSV, TSV or JSONL copy with --input, or use --engine local")
+        }
+        guard source.handLabels.labels.isEmpty else {
+            throw BadInput("\(source.dataset) has hand labels, which --engine spark does not apply yet; use --engine local")
+        }
+        return SparkSplitInput(split: source.split, paths: paths, format: format, fields: source.fields)
+    }
+
+    /// `apply --engine spark`: the split's votes from a Spark job, analysed from the job's histogram of vote patterns.
+    func apply(_ programs: [LabelingProgram], scan: ProgramScan, source: SplitSource, settings: SandboxSettings,
+               appHome: URL) async throws -> ApplyReport {
+        let splitInput = try splitInput(source)
+        let environment = try SparkEnvironment.locate(appHome: appHome)
+        let worker = SparkWorkerCommand.arguments(binary: sparkWorker ?? SparkWorkerCommand.runningBinary,
+                                                  classes: source.labelNames, settings: settings)
+        let log: (@Sendable (String) -> Void)? = verbose ? { @Sendable line in FileHandle.standardError.write(Data((line + "\n").utf8)) } : nil
+        let job = SparkVotesJob(environment: environment, settings: SparkJobSettings(master: master, conf: try confPairs(), keepWork: keepWork), log: log)
+        InterruptHandler.install()
+        let started = ContinuousClock.now
+        let (work, splits) = try await job.run(programs, splits: [splitInput], worker: worker, appHome: appHome)
+        let elapsed = ContinuousClock.now - started
+        if keepWork { FileHandle.standardError.write(Data("alchemist: the Spark job's work is kept in \(work.path)\n".utf8)) }
+        guard let votes = splits[source.split], votes.rows > 0 else {
+            throw BadInput("\(splitInput.paths.joined(separator: ", ")): the \(source.split.rawValue) split has no rows")
+        }
+        let analysis = LabelMatrixAnalysis.analyze(votes.outcome.matrix, gold: votes.gold)
+        return ApplyReport(dataset: source.dataset, labelNames: source.labelNames, split: source.split, rowCount: votes.rows, programs: programs,
+                           skipped: scan.skipped, outcome: votes.outcome, statistics: analysis.programs, totals: analysis.totals, seconds: elapsed.seconds)
+    }
+}
