@@ -7,29 +7,28 @@ public struct LabelingRun: Sendable {
 
     public init(settings: LabelingSettings = LabelingSettings()) { self.settings = settings }
 
-    /// A run on a dataset in memory: its train split is read from there.
+    /// A run on a dataset in memory: its train split is read from there, its votes from `matrices`.
     public func run(dataset: Dataset, programNames: [String], matrices: [SplitName: LabelMatrix], cost: Decimal,
                     progress: @Sendable (LabelingProgress) -> Void = { _ in }) throws -> LabelingRunResult {
-        try run(dataset: dataset, train: TrainSource(rows: try dataset.split(.train)), features: nil, programNames: programNames,
-                matrices: matrices, cost: cost, progress: progress)
+        guard let votes = matrices[.train] else { throw LabelModelError("a labeling run needs votes on the train and test splits") }
+        try LabelModelInput.validate(votes, classCount: dataset.classCount, validation: nil)
+        return try run(dataset: dataset, train: .local(votes, train: TrainSource(rows: try dataset.split(.train))), programNames: programNames,
+                       matrices: matrices, cost: cost, progress: progress)
     }
 
     /// - Parameters:
-    ///   - dataset: its valid and test splits (in memory); train comes from `train`.
-    ///   - train: the train split, read again for the end models' rows (never all in memory).
-    ///   - features: the text features already fitted on the train texts (nil: fitted here, one pass).
-    ///   - matrices: votes on train, valid and test (valid may be absent).
+    ///   - dataset: its valid and test splits (in memory).
+    ///   - train: the train split's votes as patterns, its features and its end-model rows.
+    ///   - matrices: votes on valid and test (valid may be absent); a train entry is not read.
     ///   - progress: `.step` counts of each model's runs and of the text features, as they finish.
     /// - Throws: `CancellationError` between runs once the current task is cancelled.
-    public func run(dataset: Dataset, train: TrainSource, features: HashedTFIDF?, programNames: [String],
+    public func run(dataset: Dataset, train: TrainVotes, programNames: [String],
                     matrices: [SplitName: LabelMatrix], cost: Decimal,
                     progress: @Sendable (LabelingProgress) -> Void = { _ in }) throws -> LabelingRunResult {
         let started = ContinuousClock.now
         let k = dataset.classCount
         let test = try dataset.split(.test)
-        guard let trainVotes = matrices[.train], let testVotes = matrices[.test] else {
-            throw LabelModelError("a labeling run needs votes on the train and test splits")
-        }
+        guard let testVotes = matrices[.test] else { throw LabelModelError("a labeling run needs votes on the train and test splits") }
         guard test.isLabeled else {
             throw LabelModelError("the test split of \(dataset.name) has unlabeled rows: metrics need gold labels on test")
         }
@@ -41,14 +40,14 @@ public struct LabelingRun: Sendable {
         let selection = Self.selectionMetric(classCount: k, validLabels: validation?.labels)
         let validGold = validation?.labels
 
-        var coverage: [SplitName: Double] = [:]
-        for (split, votes) in matrices { coverage[split] = Metrics.coverage(votes) }
+        var coverage: [SplitName: Double] = [.train: train.coverage]
+        for (split, votes) in matrices where split != .train { coverage[split] = Metrics.coverage(votes) }
 
         // Label models, fitted from the train votes' patterns (counted once) and predicting once per
         // pattern. The best is chosen on valid only: without valid labels, the first model and its
         // first run are kept, never a choice made on test.
-        try LabelModelInput.validate(trainVotes, classCount: k, validation: validation)
-        let trainPatterns = VotePatterns(counting: trainVotes)
+        let trainPatterns = train.patterns
+        try LabelModelInput.validate(trainPatterns.votes, classCount: k, validation: validation)
         var labelResults: [(id: LabelModelID, scores: ModelScores)] = []
         var best: (id: LabelModelID, score: Double, perPattern: ProbabilityMatrix, kept: KeptModel<any LabelModel>)?
         for id in settings.labelModels {
@@ -80,10 +79,9 @@ public struct LabelingRun: Sendable {
         var trainingRows = 0
         if !settings.endModels.isEmpty {
             progress(.step(.features, done: 0, total: 1))
-            let source = try features ?? Self.fitFeatures(train, bits: settings.featureBits)
+            let source = try train.features(settings.featureBits)
             fittedFeatures = source
-            let rows = try EndModelRows.gather(train: train, votes: trainVotes, patterns: trainPatterns, targets: best.perPattern,
-                                               features: source, limit: settings.endModelRows)
+            let rows = try train.gather(best.perPattern, source, settings.endModelRows)
             trainingRows = rows.rowCount
             guard trainingRows > 0 else { throw LabelModelError("the programs vote on no train row: nothing for the end models to learn") }
             let testFeatures = source.transform(test.texts)
@@ -108,7 +106,7 @@ public struct LabelingRun: Sendable {
             }
         }
         return LabelingRunResult(
-            dataset: dataset.name, programs: trainVotes.columns, programNames: programNames, runs: settings.runs, coverage: coverage,
+            dataset: dataset.name, programs: trainPatterns.columns, programNames: programNames, runs: settings.runs, coverage: coverage,
             labelModels: labelResults, bestLabelModel: best.id, selectionMetric: selection, trainingRows: trainingRows,
             endModels: endResults, costUSD: cost, seconds: (ContinuousClock.now - started).seconds,
             fitted: FittedModels(labelModel: best.kept, endModel: bestEnd.map { ($0.id, $0.kept) },

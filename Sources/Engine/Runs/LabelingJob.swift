@@ -112,8 +112,10 @@ public struct LabelingJob: Sendable {
         try Task.checkCancellation()
 
         let cost = programsCost
-        let result = try plan.run(dataset: dataset, train: trainRows, features: scan.features, programNames: names, matrices: matrices,
-                                  cost: cost, progress: progress)
+        guard let trainVotes = matrices[.train] else { throw LabelModelError("a labeling run needs votes on the train and test splits") }
+        try LabelModelInput.validate(trainVotes, classCount: dataset.classCount, validation: nil)
+        let result = try plan.run(dataset: dataset, train: .local(trainVotes, train: trainRows, fitted: scan.features), programNames: names,
+                                  matrices: matrices, cost: cost, progress: progress)
         try Task.checkCancellation()
 
         let (analysis, totals, split) = analyse(matrices: matrices, names: names, reports: reports, trainGold: scan.gold)
