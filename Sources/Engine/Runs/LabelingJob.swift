@@ -14,6 +14,24 @@ public struct LabelingJob: Sendable {
     public var dataset: Dataset
     /// The train split, streamed from its file; nil reads `dataset`'s train split.
     public var train: TrainSource?
+    /// The train split's votes when a Spark job applied the programs there: the job's histogram,
+    /// features and sample feed the run, and its vote files are saved with the run.
+    public var remoteTrain: RemoteTrain?
+
+    public struct RemoteTrain: Sendable {
+        public var votes: TrainVotes
+        public var reports: [ProgramReport]
+        /// The job's vote files (a folder of Parquet part files) and the split's rows.
+        public var voteFiles: URL
+        public var rows: Int
+
+        public init(votes: TrainVotes, reports: [ProgramReport], voteFiles: URL, rows: Int) {
+            self.votes = votes
+            self.reports = reports
+            self.voteFiles = voteFiles
+            self.rows = rows
+        }
+    }
     public var votes: Votes
     /// Handed to the run, less the label models too few programs cannot fit (see `labelingRun`).
     public var settings: LabelingSettings
@@ -71,7 +89,9 @@ public struct LabelingJob: Sendable {
     public func plannedSteps(programCount: Int) -> [LabelingStep] {
         var steps: [LabelingStep] = []
         if case .programs = votes {
-            steps += SplitName.allCases.filter { dataset.splits[$0] != nil || ($0 == .train && train != nil) }.map(LabelingStep.apply)
+            steps += SplitName.allCases.filter {
+                $0 == .train ? remoteTrain == nil && (train != nil || dataset.splits[.train] != nil) : dataset.splits[$0] != nil
+            }.map(LabelingStep.apply)
         }
         steps += effectiveLabelModels(programCount: programCount).map(LabelingStep.labelModel)
         if !settings.endModels.isEmpty { steps += [.features] + settings.endModels.map(LabelingStep.endModel) }
@@ -106,16 +126,22 @@ public struct LabelingJob: Sendable {
         progress(.planned(plannedSteps(programCount: programCount)))
         for note in notes { progress(.note(note)) }
 
-        let trainRows = try train ?? TrainSource(rows: try dataset.split(.train))
-        let scan = try scanTrain(trainRows)
-        let (matrices, names, reports) = try await collectVotes(train: trainRows, scan: scan, progress: progress)
+        let trainRows = remoteTrain != nil ? nil : try train ?? TrainSource(rows: try dataset.split(.train))
+        let scan = try trainRows.map(scanTrain) ?? TrainScan()
+        var (matrices, names, reports) = try await collectVotes(train: trainRows, scan: scan, progress: progress)
         try Task.checkCancellation()
 
         let cost = programsCost
-        guard let trainVotes = matrices[.train] else { throw LabelModelError("a labeling run needs votes on the train and test splits") }
-        try LabelModelInput.validate(trainVotes, classCount: dataset.classCount, validation: nil)
-        let result = try plan.run(dataset: dataset, train: .local(trainVotes, train: trainRows, fitted: scan.features), programNames: names,
-                                  matrices: matrices, cost: cost, progress: progress)
+        let trainVotes: TrainVotes
+        if let remoteTrain {
+            trainVotes = remoteTrain.votes
+            reports[.train] = remoteTrain.reports
+        } else {
+            guard let votes = matrices[.train], let trainRows else { throw LabelModelError("a labeling run needs votes on the train and test splits") }
+            try LabelModelInput.validate(votes, classCount: dataset.classCount, validation: nil)
+            trainVotes = .local(votes, train: trainRows, fitted: scan.features)
+        }
+        let result = try plan.run(dataset: dataset, train: trainVotes, programNames: names, matrices: matrices, cost: cost, progress: progress)
         try Task.checkCancellation()
 
         let (analysis, totals, split) = analyse(matrices: matrices, names: names, reports: reports, trainGold: scan.gold)
@@ -125,8 +151,10 @@ public struct LabelingJob: Sendable {
         if let runsFolder {
             var programs: [LabelingProgram]?
             if case .programs(let list) = votes { programs = list }
-            outcome.savedRun = try RunFolder.save(RunFolder.Contents(dataset: dataset, train: trainRows, result: result, matrices: matrices,
-                                                                     programs: programs, settings: plan.settings), runsFolder: runsFolder)
+            var contents = RunFolder.Contents(dataset: dataset, train: trainRows, result: result, matrices: matrices, programs: programs,
+                                              settings: plan.settings)
+            if let remoteTrain { contents.sparkVotes[.train] = (remoteTrain.voteFiles, remoteTrain.rows) }
+            outcome.savedRun = try RunFolder.save(contents, runsFolder: runsFolder)
         }
         if let experimentLogFolder {
             let log = ExperimentLog(folder: experimentLogFolder)
@@ -172,14 +200,14 @@ public struct LabelingJob: Sendable {
 
     /// The votes on every split, the programs' names, and per split the sandbox's reports. The train
     /// split is applied as it streams past, window by window.
-    func collectVotes(train: TrainSource, scan: TrainScan, progress: @escaping @Sendable (LabelingProgress) -> Void) async throws
+    func collectVotes(train: TrainSource?, scan: TrainScan, progress: @escaping @Sendable (LabelingProgress) -> Void) async throws
         -> (matrices: [SplitName: LabelMatrix], names: [String], reports: [SplitName: [ProgramReport]]) {
         var matrices: [SplitName: LabelMatrix] = [:]
         var reports: [SplitName: [ProgramReport]] = [:]
         switch votes {
         case .datasetWeakLabels:
             var splits = dataset.splits
-            if let rows = train.inMemory { splits[.train] = rows }
+            if let rows = train?.inMemory { splits[.train] = rows }
             for (split, rows) in splits {
                 guard let weak = rows.weakLabels else {
                     throw LabelModelError("\(dataset.name) has no weak_labels in its \(split.rawValue) split; use labeling programs")
@@ -194,7 +222,7 @@ public struct LabelingJob: Sendable {
             let workerScript = cache == nil ? "" : try ProgramApplier.workerScript()
             for split in SplitName.allCases {
                 let inMemory = split == .train ? nil : dataset.splits[split]
-                guard split == .train || inMemory != nil else { continue }
+                guard (split == .train && train != nil) || inMemory != nil else { continue }
                 try Task.checkCancellation()
                 let step = LabelingStep.apply(split)
                 let rowCount = inMemory?.count ?? scan.gold.count
@@ -227,6 +255,7 @@ public struct LabelingJob: Sendable {
                             applied = try await applier.apply(missing.map { programs[$0] }, to: inMemory.texts, classCount: dataset.classCount,
                                                               progress: report)
                         } else {
+                            guard let train else { continue }
                             applied = try await applier.apply(missing.map { programs[$0] }, windows: RowStreamWindows(try train.open(), byteCount: train.byteCount),
                                                               classCount: dataset.classCount, progress: report)
                         }

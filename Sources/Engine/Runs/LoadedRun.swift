@@ -70,6 +70,10 @@ public struct SavedVotes {
             throw ExportError(file: run.folder.path, reason: "the run saved no votes for the \(split.rawValue) split")
         }
         file = run.folder.appendingPathComponent(entry.votes)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ExportError(file: file.path, reason: "run \(run.manifest.id) was labeled on Spark: its votes are Parquet part files; export it with `alchemist label --engine spark --export`")
+        }
         do {
             table = try DelimitedTable(reader: try ByteReader(file: file), separator: UInt8(ascii: ","))
         } catch {

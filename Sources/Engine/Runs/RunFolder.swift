@@ -24,12 +24,16 @@ public enum RunFolder {
     public struct Contents: Sendable {
         /// Its valid and test splits; train comes from `train`.
         public var dataset: Dataset
-        public var train: TrainSource
+        /// The train split's rows, for the ids of its votes (nil when a Spark job's files hold them).
+        public var train: TrainSource?
         public var result: LabelingRunResult
         public var matrices: [SplitName: LabelMatrix]
         /// The programs applied, in column order; nil for the dataset's own weak labels.
         public var programs: [LabelingProgram]?
         public var settings: LabelingSettings
+        /// Splits whose votes a Spark job wrote (a folder of Parquet part files and its rows): moved
+        /// into the run as they are, instead of a CSV written from `matrices`.
+        public var sparkVotes: [SplitName: (folder: URL, rows: Int)] = [:]
     }
 
     /// Writes the run into a hidden folder, then renames it into place.
@@ -46,10 +50,16 @@ public enum RunFolder {
             let columnNames = columns(contents)
             var splits: [String: RunManifest.SplitFile] = [:]
             for split in SplitName.allCases {
+                if let (folder, rows) = contents.sparkVotes[split] {
+                    let file = "votes/\(split.rawValue).parquet"
+                    try FileManager.default.moveItem(at: folder, to: staging.appendingPathComponent(file))
+                    splits[split.rawValue] = RunManifest.SplitFile(rows: rows, votes: file)
+                    continue
+                }
                 guard let matrix = contents.matrices[split] else { continue }
                 var rows: any RowStream
-                if split == .train {
-                    rows = try contents.train.open()
+                if split == .train, let train = contents.train {
+                    rows = try train.open()
                 } else if let inMemory = dataset.splits[split] {
                     rows = try TrainSource(rows: inMemory).open()
                 } else {
@@ -82,7 +92,8 @@ public enum RunFolder {
                                                uncovered: contents.settings.uncovered.rawValue, selectionMetric: result.selectionMetric.rawValue),
                 labelModel: RunManifest.SavedModel(id: result.bestLabelModel.rawValue, file: labelModelFile, seed: label.seed,
                                                    testAccuracy: label.test.accuracy, testF1: label.test.f1),
-                endModel: endModel, splits: splits, programsCostUSD: USD(result.costUSD))
+                endModel: endModel, splits: splits, programsCostUSD: USD(result.costUSD),
+                engine: contents.sparkVotes.isEmpty ? nil : "spark")
             try AtomicFile.write(try manifestData(manifest, metrics: result.reportObject), to: staging.appendingPathComponent(manifestFile))
             if rename(staging.path, target.path) != 0 {
                 throw ExportError(file: target.path, reason: "cannot move the saved run into place (\(String(cString: strerror(errno))))")

@@ -22,6 +22,9 @@ public struct RunManifest: Codable, Sendable, Equatable {
     /// Per split: its row count and the file with its votes.
     public var splits: [String: SplitFile]
     public var programsCostUSD: USD
+    /// `spark` when the votes were applied on Spark (the vote files are folders of Parquet part
+    /// files); nil for this machine.
+    public var engine: String?
 
     public struct Program: Codable, Sendable, Equatable {
         public var name: String
@@ -59,7 +62,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case format, id, created, dataset, classes, votes, programs, settings, splits
         case engineVersion = "engine_version", labelModel = "label_model", endModel = "end_model"
-        case programsCostUSD = "programs_cost_usd"
+        case programsCostUSD = "programs_cost_usd", engine
     }
 }
 
