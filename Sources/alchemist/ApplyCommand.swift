@@ -77,7 +77,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
             if let saveMatrix {
                 let url = URL(fileURLWithPath: saveMatrix)
-                try AtomicFile.write(Data(outcome.matrix.tsv(programNames: programs.map(\.name)).utf8), to: url)
+                try outcome.matrix.writeTSV(programNames: programs.map(\.name), to: url)
             }
             let report = ApplyReport(dataset: source.dataset, labelNames: source.labelNames, split: splitName, rowCount: windows.rowCount, programs: programs, skipped: scan.skipped,
                                      outcome: outcome, statistics: analysis.programs, totals: analysis.totals, seconds: elapsed.seconds)

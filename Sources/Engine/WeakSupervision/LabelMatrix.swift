@@ -1,3 +1,5 @@
+import Foundation
+
 /// Votes of m programs on n examples; -1 means the program abstained.
 ///
 /// One byte a vote: ten programs on ten million rows take 100 MB, so the matrix of a corpus that
@@ -79,15 +81,21 @@ public struct LabelMatrix: Sendable, Equatable {
         }
     }
 
-    /// Tab-separated text, one row per line; the first line names the programs.
-    public func tsv(programNames: [String]) -> String {
-        var text = programNames.joined(separator: "\t") + "\n"
-        text.reserveCapacity(rows * columns * 3)
-        for row in 0..<rows {
-            text += self.row(row).map(String.init).joined(separator: "\t")
-            text += "\n"
+    /// Tab-separated text, one row per line; the first line names the programs. Written a block of
+    /// rows at a time, so the text of a large split is never all in memory.
+    public func writeTSV(programNames: [String], to url: URL) throws {
+        try AtomicFile.write(to: url) { handle in
+            var text = programNames.joined(separator: "\t") + "\n"
+            for row in 0..<rows {
+                text += self.row(row).map(String.init).joined(separator: "\t")
+                text += "\n"
+                if text.utf8.count >= 1 << 20 {
+                    try handle.write(contentsOf: Data(text.utf8))
+                    text = ""
+                }
+            }
+            try handle.write(contentsOf: Data(text.utf8))
         }
-        return text
     }
 }
 
