@@ -41,10 +41,11 @@ import TestSupport
         frequencies.count(Array(train.texts.prefix(100)))
         frequencies.count(Array(train.texts.dropFirst(100)))
         let texts = train.texts
-        let remote = TrainVotes.remote(patterns: try VotePatterns(patterns: patterns, counts: counts, columns: 3), features: frequencies.fitted()) { threshold in
-            (0..<texts.count).filter { row in threshold.map { EndModelRows.draw(row: row) < $0 } ?? true }
-                .map { row in SampledRow(row: row, text: texts[row], votes: Array(trainVotes.row(row))) }
-        }
+        let histogram = try VotePatterns(patterns: patterns, counts: counts, columns: 3)
+        let threshold = EndModelRows.drawThreshold(limit: limit, covered: histogram.coveredRows)
+        let sample = (0..<texts.count).filter { row in threshold.map { EndModelRows.draw(row: row) < $0 } ?? true }
+            .map { row in SampledRow(row: row, text: texts[row], votes: Array(trainVotes.row(row))) }
+        let remote = TrainVotes.remote(patterns: histogram, features: frequencies.fitted(), sample: sample, drawnBelow: threshold)
         let spark = try run.run(dataset: dataset, train: remote, programNames: ["a", "b", "c"], matrices: matrices, cost: 0)
 
         #expect(spark.trainingRows == local.trainingRows && (limit.map { spark.trainingRows == $0 } ?? true))

@@ -36,7 +36,7 @@ public enum EndModelRows {
                        features: HashedTFIDF, limit: Int?) throws -> TrainingRows {
         let lookup = patterns.lookup()
         let coveredPattern = (0..<patterns.count).map { pattern in patterns.votes.row(pattern).contains { $0 >= 0 } }
-        let covered = zip(coveredPattern, patterns.counts).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }
+        let covered = patterns.coveredRows
         // The rows to keep, decided from the votes alone before the texts are read.
         var keep: [Bool]?
         if let threshold = drawThreshold(limit: limit, covered: covered) {

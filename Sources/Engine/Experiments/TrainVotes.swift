@@ -36,9 +36,6 @@ public struct TrainVotes: Sendable {
 
     /// Share of the rows some program votes on.
     public var coverage: Double {
-        guard patterns.rows > 0 else { return 0 }
-        var covered = 0
-        for pattern in 0..<patterns.count where patterns.votes.row(pattern).contains(where: { $0 >= 0 }) { covered += patterns.counts[pattern] }
-        return Double(covered) / Double(patterns.rows)
+        patterns.rows > 0 ? Double(patterns.coveredRows) / Double(patterns.rows) : 0
     }
 }

@@ -20,11 +20,10 @@ extension TrainVotes {
     public static let sparkDefaultEndModelRows = 1_000_000
 
     /// The train split of a Spark job: the histogram its executors counted, the document
-    /// frequencies they summed, and `sample`, which collects the rows whose draw is below a
-    /// threshold (nil: every row). The end models get the same rows, in the same order, as a local
-    /// run's `EndModelRows.gather` on the same split.
-    public static func remote(patterns: VotePatterns, features: HashedTFIDF?,
-                              sample: @escaping @Sendable (UInt64?) throws -> [SampledRow]) -> TrainVotes {
+    /// frequencies they summed, and the rows a sample job collected whose draw is below
+    /// `drawnBelow` (nil: every covered row), sorted by row. The end models get the same rows, in
+    /// the same order, as a local run's `EndModelRows.gather` on the same split.
+    public static func remote(patterns: VotePatterns, features: HashedTFIDF?, sample: [SampledRow], drawnBelow: UInt64?) -> TrainVotes {
         TrainVotes(
             patterns: patterns,
             features: { bits in
@@ -34,25 +33,22 @@ extension TrainVotes {
                 return features
             },
             gather: { targets, features, limit in
-                let lookup = patterns.lookup()
-                var covered = 0
-                for pattern in 0..<patterns.count where patterns.votes.row(pattern).contains(where: { $0 >= 0 }) {
-                    covered += patterns.counts[pattern]
+                guard EndModelRows.drawThreshold(limit: limit, covered: patterns.coveredRows) == drawnBelow else {
+                    throw LabelModelError("the Spark sample was drawn for another number of end-model rows than \(limit.map(String.init) ?? "all")")
                 }
-                let collected = try sample(EndModelRows.drawThreshold(limit: limit, covered: covered))
-                let candidates = collected.enumerated().filter { $0.element.votes.contains { $0 >= 0 } }
+                let lookup = patterns.lookup()
+                let candidates = sample.enumerated().filter { $0.element.votes.contains { $0 >= 0 } }
                     .map { (row: $0.offset, draw: EndModelRows.draw(row: $0.element.row)) }
-                // `sample` orders by draw among the collected rows; keep their own row order after.
-                let chosen = EndModelRows.sample(candidates, limit: limit).sorted { collected[$0].row < collected[$1].row }
+                // Offsets into `sample`, which is in row order: the same ties and order as rows.
+                let chosen = EndModelRows.sample(candidates, limit: limit)
                 let rows = TrainingRows(columnCount: features.featureCount, classes: targets.classes)
                 for start in stride(from: 0, to: chosen.count, by: TrainSource.chunkRows) {
-                    let part = chosen[start..<min(start + TrainSource.chunkRows, chosen.count)]
                     var texts: [String] = [], found: [Int] = []
-                    for index in part {
-                        guard let pattern = lookup(ArraySlice(collected[index].votes)) else {
-                            throw LabelModelError("a sampled train row (\(collected[index].row)) has votes the job's histogram does not hold")
+                    for index in chosen[start..<min(start + TrainSource.chunkRows, chosen.count)] {
+                        guard let pattern = lookup(ArraySlice(sample[index].votes)) else {
+                            throw LabelModelError("a sampled train row (\(sample[index].row)) has votes the job's histogram does not hold")
                         }
-                        texts.append(collected[index].text)
+                        texts.append(sample[index].text)
                         found.append(pattern)
                     }
                     try EndModelRows.append(texts: texts, patterns: found, targets: targets, features: features, to: rows)

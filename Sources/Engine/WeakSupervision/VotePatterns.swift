@@ -14,6 +14,11 @@ public struct VotePatterns: Sendable, Equatable {
     public let rows: Int
 
     public var columns: Int { votes.columns }
+
+    /// Rows on which some program votes.
+    public var coveredRows: Int {
+        (0..<count).reduce(0) { total, pattern in votes.row(pattern).contains { $0 >= 0 } ? total + counts[pattern] : total }
+    }
     public var count: Int { votes.rows }
 
     /// Counts the patterns of `matrix`.
