@@ -11,9 +11,13 @@ public final class RowStreamWindows: TextWindowSource {
     /// The gold label of every row read so far, -1 where a row is unlabeled.
     public private(set) var gold: [LabelMatrix.Vote] = []
 
-    public init(_ stream: any RowStream, byteCount: Int) {
+    /// The rows the stream has, when an earlier pass counted them.
+    private let knownRows: Int?
+
+    public init(_ stream: any RowStream, byteCount: Int, knownRows: Int? = nil) {
         self.stream = stream
         self.byteCount = byteCount
+        self.knownRows = knownRows
     }
 
     public var rowCount: Int { gold.count }
@@ -26,7 +30,7 @@ public final class RowStreamWindows: TextWindowSource {
         return chunk.texts
     }
 
-    public var estimatedRows: Int? { lock.withLock { estimate } }
+    public var estimatedRows: Int? { knownRows ?? lock.withLock { estimate } }
 }
 
 /// How many rows a file has, judged from the rows and bytes read so far.

@@ -256,7 +256,7 @@ public struct LabelingJob: Sendable {
                                                               progress: report)
                         } else {
                             guard let train else { continue }
-                            applied = try await applier.apply(missing.map { programs[$0] }, windows: RowStreamWindows(try train.open(), byteCount: train.byteCount),
+                            applied = try await applier.apply(missing.map { programs[$0] }, windows: RowStreamWindows(try train.open(), byteCount: train.byteCount, knownRows: rowCount),
                                                               classCount: dataset.classCount, progress: report)
                         }
                     } catch {

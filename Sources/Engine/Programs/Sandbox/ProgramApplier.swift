@@ -117,7 +117,9 @@ public struct ProgramApplier: Sendable {
                 script = try workerScript()
             }
             let total = max(source.estimatedRows ?? 0, done + texts.count)
-            if done == 0, onWindow == nil { matrix.reserveRows(total) }
+            // Room for the rows the source expects, and a margin when it only estimates them: past
+            // its capacity an array doubles, and for a moment holds both copies of the votes.
+            if done == 0, onWindow == nil { matrix.reserveRows(total + total / 8 + texts.count) }
             let programs = sources.count, before = done
             var windowProgress: (@Sendable (Int, Int) -> Void)?
             if let progress {
