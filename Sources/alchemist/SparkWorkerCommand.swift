@@ -2,14 +2,14 @@ import ArgumentParser
 import Engine
 import Foundation
 
-/// `alchemist spark-worker votes`: what each Spark partition runs, started by `spark_job.py` on the
-/// executors (hidden: not a command for users).
+/// `alchemist spark-worker votes` and `spark-worker label`: what each Spark partition runs, started by
+/// `spark_job.py` on the executors (hidden: not commands for users).
 struct SparkWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spark-worker",
         abstract: "The executor side of --engine spark (started by Spark, not by hand).",
         shouldDisplay: false,
-        subcommands: [Votes.self])
+        subcommands: [Votes.self, Label.self])
 
     /// The worker's command line without `--lfs` (the job adds the programs' place on the executor).
     static func arguments(binary: String, classes: [String], settings: SandboxSettings) -> [String] {
@@ -17,6 +17,11 @@ struct SparkWorkerCommand: AsyncParsableCommand {
         var arguments = [binary, "spark-worker", "votes", "--classes", classList, "--sandbox", settings.sandboxSection]
         if settings.allowWithoutOSSandbox { arguments.append("--unsafe-no-os-sandbox") }
         return arguments
+    }
+
+    /// The label worker's command line without `--run` (the job adds the run's place on the executor).
+    static func labelArguments(binary: String) -> [String] {
+        [binary, "spark-worker", "label"]
     }
 
     /// This binary, as an absolute path: right for `local[*]`, where the executors are this machine.
@@ -41,6 +46,9 @@ struct SparkWorkerCommand: AsyncParsableCommand {
         @Flag(name: .customLong("unsafe-no-os-sandbox"), help: "Run the programs with the Python-level checks alone where no OS sandbox can be made.")
         var unsafeNoOSSandbox = false
 
+        @Option(name: .customLong("feature-bits"), help: "Also count the end models' document frequencies of the texts, 2^N hashed columns, in the last line.")
+        var featureBits: Int?
+
         func run() async throws {
             try await reportingBadInput {
                 guard let names = (try? JSONSerialization.jsonObject(with: Data(classes.utf8))) as? [String], names.count >= 2 else {
@@ -48,8 +56,25 @@ struct SparkWorkerCommand: AsyncParsableCommand {
                 }
                 var settings = try SandboxSettings(sandboxSection: sandbox, origin: "--sandbox")
                 settings.allowWithoutOSSandbox = unsafeNoOSSandbox
+                if let featureBits, !HashedTFIDF.bitsRange.contains(featureBits) {
+                    throw BadInput("--feature-bits: expected \(HashedTFIDF.bitsRange.lowerBound)…\(HashedTFIDF.bitsRange.upperBound), found \(featureBits)")
+                }
                 let scan = try SkippedPrograms.scan(lfs)
-                try await SparkVoteWorker.run(scan.programs, classes: names, settings: settings)
+                try await SparkVoteWorker.run(scan.programs, classes: names, settings: settings, featureBits: featureBits)
+            }
+        }
+    }
+
+    struct Label: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Labels JSON lines {\"id\", \"text\", \"gold\", \"votes\"} on stdin with a saved run; writes one object a row keyed by the export's columns, then the tally.")
+
+        @Option(name: .customLong("run"), help: "The run folder (its run.json and model files).")
+        var runFolder: String
+
+        func run() async throws {
+            try await reportingBadInput {
+                try SparkLabelWorker.run(run: URL(fileURLWithPath: runFolder))
             }
         }
     }

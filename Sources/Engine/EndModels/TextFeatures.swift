@@ -59,6 +59,12 @@ public struct HashedTFIDF: FeatureSource {
             documents += texts.count
         }
 
+        /// The texts counted.
+        public var documentCount: Int { documents }
+
+        /// Per column, the texts with a term in it.
+        public var columnCounts: [Int32] { frequencies }
+
         public func fitted() -> HashedTFIDF {
             let n = Float(documents)
             return HashedTFIDF(bits: bits, inverseDocumentFrequency: frequencies.map { log((1 + n) / (1 + Float($0))) + 1 })

@@ -1,10 +1,4 @@
 import Foundation
-import Subprocess
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 
 /// One split as Spark reads it.
 public struct SparkSplitInput: Sendable {
@@ -22,32 +16,6 @@ public struct SparkSplitInput: Sendable {
     }
 }
 
-/// How spark-submit is called.
-public struct SparkJobSettings: Sendable {
-    /// `local[*]`, `local[N]`, `spark://…`, `yarn`, `k8s://…`.
-    public var master = "local[*]"
-    /// `--conf key=value` pairs, in order, after the job's defaults (so they win).
-    public var conf: [(key: String, value: String)] = []
-    /// Keep the work folder (request, result, the votes as Parquet) instead of removing it.
-    public var keepWork = false
-
-    public init(master: String = "local[*]", conf: [(key: String, value: String)] = [], keepWork: Bool = false) {
-        self.master = master
-        self.conf = conf
-        self.keepWork = keepWork
-    }
-
-    /// Spark's settings unless the user gave them: no web UI or console progress bar, and a local
-    /// master's driver on the loopback address only.
-    var defaults: [(key: String, value: String)] {
-        var pairs = [("spark.ui.enabled", "false"), ("spark.ui.showConsoleProgress", "false")]
-        if master == "local" || master.hasPrefix("local[") {
-            pairs += [("spark.driver.host", "127.0.0.1"), ("spark.driver.bindAddress", "127.0.0.1")]
-        }
-        return pairs.filter { key, _ in !conf.contains { $0.key == key } }
-    }
-}
-
 /// A split's votes as the Spark job left them.
 public struct SparkSplitVotes: Sendable {
     public var rows: Int
@@ -57,14 +25,36 @@ public struct SparkSplitVotes: Sendable {
     /// The gold label of each row of `outcome.matrix`.
     public var gold: [LabelMatrix.Vote]
     public var partitions: Int
-    /// Where the job wrote the votes (Parquet: id, row, gold, votes); gone unless the work is kept.
+    /// Where the job wrote the votes (Parquet: id, row, gold, votes, and text with `keepText`);
+    /// gone unless the work is kept.
     public var location: String
+    /// The end models' document frequencies of the split's texts, with `featureBits`.
+    public var documentFrequencies: HashedTFIDF.DocumentFrequencies?
+    /// The votes in row order (file order), for the splits named in `ordered`.
+    public var ordered: SparkOrderedVotes?
 }
 
-/// Why a Spark job failed: its own message, else the last lines spark-submit wrote.
-public struct SparkJobError: Error, CustomStringConvertible, Sendable {
-    public let reason: String
-    public var description: String { reason }
+/// A small split's votes in row order, as the driver holds an evaluation split.
+public struct SparkOrderedVotes: Sendable, Equatable {
+    public var matrix: LabelMatrix
+    /// The gold label of each row (-1 unlabeled).
+    public var gold: [LabelMatrix.Vote]
+}
+
+/// What a votes job does besides writing the votes (all off by default, as `apply --engine spark` runs it).
+public struct SparkVotesOptions: Sendable {
+    /// Write each row's text beside its votes, so the sample and label jobs read only the votes.
+    public var keepText = false
+    /// Count the end models' document frequencies of every split's texts, with 2^bits columns.
+    public var featureBits: Int?
+    /// The splits whose votes come back in row order (labeled evaluation splits: small).
+    public var ordered: Set<SplitName> = []
+
+    public init(keepText: Bool = false, featureBits: Int? = nil, ordered: Set<SplitName> = []) {
+        self.keepText = keepText
+        self.featureBits = featureBits
+        self.ordered = ordered
+    }
 }
 
 /// Applies programs to splits on Spark: writes the request under `<app home>/spark/<job>/`, runs
@@ -82,39 +72,46 @@ public struct SparkVotesJob: Sendable {
         self.log = log
     }
 
-    /// Lines of spark-submit's stderr kept for an error message.
-    static let tailLines = 30
-
+    /// Runs the job in a new work folder under `<app home>/spark/`, removed at the end unless
+    /// `settings.keepWork`.
     /// - Parameter worker: the `alchemist spark-worker votes` command line without `--lfs`.
-    /// - Returns: the work folder (removed already unless kept) and each split's votes by name.
+    /// - Returns: the work folder and each split's votes by name.
     /// - Throws: `SparkJobError` when the job fails (its message, or spark-submit's last lines).
-    public func run(_ programs: [LabelingProgram], splits: [SparkSplitInput], worker: [String],
-                    appHome: URL) async throws -> (work: URL, splits: [SplitName: SparkSplitVotes]) {
-        let job = "apply-\(RunID.make())"
-        let work = appHome.appendingPathComponent("spark/\(job)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    public func run(_ programs: [LabelingProgram], splits: [SparkSplitInput], worker: [String], appHome: URL,
+                    options: SparkVotesOptions = SparkVotesOptions()) async throws -> (work: URL, splits: [SplitName: SparkSplitVotes]) {
+        let work = try SparkJobSettings.makeWorkFolder(appHome: appHome, kind: "apply")
         defer { if !settings.keepWork { try? FileManager.default.removeItem(at: work) } }
+        return (work, try await run(programs, splits: splits, worker: worker, work: work, options: options))
+    }
+
+    /// Runs the job in `work`, which is left as it is: the votes are in `work/votes/<split>` for
+    /// the next job (`SparkSampleJob`, `SparkLabelJob`) of the same command.
+    /// - Throws: `SparkJobError` when the job fails (its message, or spark-submit's last lines).
+    public func run(_ programs: [LabelingProgram], splits: [SparkSplitInput], worker: [String], work: URL,
+                    options: SparkVotesOptions = SparkVotesOptions()) async throws -> [SplitName: SparkSplitVotes] {
+        if let bits = options.featureBits, !HashedTFIDF.bitsRange.contains(bits) {
+            throw SparkJobError(reason: "feature bits \(bits): expected \(HashedTFIDF.bitsRange.lowerBound)…\(HashedTFIDF.bitsRange.upperBound)")
+        }
         let programFolder = try Self.writePrograms(programs, into: work.appendingPathComponent("programs"))
+        let result = work.appendingPathComponent("votes-result.json")
         let request = SparkVotesRequest(
-            name: "alchemist \(job)",
+            name: "alchemist \(work.lastPathComponent) votes",
             splits: splits.map { .init(name: $0.split.rawValue, paths: $0.paths, format: $0.format.rawValue,
                                        text: $0.fields.text, label: $0.fields.label, id: $0.fields.id) },
-            worker: worker, programs: programFolder.path, work: work.path,
-            result: work.appendingPathComponent("result.json").path)
-        let requestFile = work.appendingPathComponent("request.json")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(request), to: requestFile)
-        let (status, tail) = try await submit(requestFile)
-        let result = try readResult(URL(fileURLWithPath: request.result), status: status, tail: tail)
+            worker: worker, programs: programFolder.path, work: work.path, result: result.path,
+            keepText: options.keepText ? true : nil, featureBits: options.featureBits,
+            ordered: options.ordered.isEmpty ? nil : options.ordered.map(\.rawValue).sorted())
+        let submission = SparkSubmission(environment: environment, settings: settings, log: log)
+        let answer = try await submission.run(request, file: work.appendingPathComponent("votes-request.json"), result: result,
+                                              as: SparkVotesResult.self)
         var votes: [SplitName: SparkSplitVotes] = [:]
         for input in splits {
-            guard let split = result.splits?[input.split.rawValue] else {
+            guard let split = answer.splits?[input.split.rawValue] else {
                 throw SparkJobError(reason: "the Spark job's result has no split \(input.split.rawValue)")
             }
-            votes[input.split] = try Self.votes(of: split, programs: programs)
+            votes[input.split] = try Self.votes(of: split, programs: programs, options: options, name: input.split)
         }
-        return (work, votes)
+        return votes
     }
 
     /// Writes each program's source (the whole file as read) to `folder/<name>.py`, so the worker's
@@ -128,71 +125,8 @@ public struct SparkVotesJob: Sendable {
         return folder
     }
 
-    static func jobScript() throws -> URL {
-        guard let url = Bundle.module.url(forResource: "spark_job", withExtension: "py") else {
-            throw SparkJobError(reason: "spark_job.py is missing from the Engine bundle")
-        }
-        return url
-    }
-
-    /// Runs spark-submit in a process group of its own (registered for interrupt handlers), its
-    /// stderr streamed to `log` and its last lines kept.
-    private func submit(_ request: URL) async throws -> (TerminationStatus, [String]) {
-        var arguments = ["--master", settings.master]
-        for (key, value) in settings.defaults + settings.conf { arguments += ["--conf", "\(key)=\(value)"] }
-        arguments += [try Self.jobScript().path, request.path]
-        var options = PlatformOptions()
-        options.processGroupID = 0
-        options.teardownSequence = [.send(signal: .terminate, allowedDurationToNextStep: .seconds(5))]
-        let log = log
-        let result = try await Subprocess.run(
-            .path(FilePath(environment.sparkSubmit.path)), arguments: Arguments(arguments),
-            environment: .custom(Dictionary(uniqueKeysWithValues: environment.childEnvironment().map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
-            workingDirectory: FilePath(request.deletingLastPathComponent().path), platformOptions: options,
-            input: .none, output: .discarded, error: .sequence
-        ) { execution in
-            let group = execution.processIdentifier.value
-            WorkerRegistry.shared.insert(group)
-            defer { WorkerRegistry.shared.remove(group) }
-            var tail: [String] = []
-            for try await line in execution.standardError.strings(bufferingPolicy: .unbounded) {
-                log?(line)
-                tail.append(String(line.prefix(2000)))
-                if tail.count > Self.tailLines { tail.removeFirst() }
-            }
-            return tail
-        }
-        return (result.terminationStatus, result.closureResult)
-    }
-
-    private func readResult(_ file: URL, status: TerminationStatus, tail: [String]) throws -> SparkVotesResult {
-        let failed: String
-        switch status {
-        case .exited(let code): failed = "spark-submit exited with status \(code)"
-        case .signaled(let signal): failed = "spark-submit was killed by signal \(signal)"
-        }
-        guard let data = try? Data(contentsOf: file) else {
-            throw SparkJobError(reason: "\(failed) before the job wrote \(file.lastPathComponent): \(Self.summary(tail))")
-        }
-        let result: SparkVotesResult
-        do {
-            result = try JSONDecoder().decode(SparkVotesResult.self, from: data)
-        } catch {
-            throw SparkJobError(reason: "\(file.path): not a result of spark_job.py (\(error))")
-        }
-        if let message = result.error { throw SparkJobError(reason: "the Spark job failed: \(message)") }
-        guard status.isSuccess else { throw SparkJobError(reason: "\(failed): \(Self.summary(tail))") }
-        return result
-    }
-
-    /// spark-submit's last lines, the errors first when there are any.
-    static func summary(_ tail: [String]) -> String {
-        let lines = tail.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let errors = lines.filter { $0.contains("Error") || $0.contains("ERROR") || $0.contains("Exception") }
-        return (errors.isEmpty ? Array(lines.suffix(5)) : Array(errors.suffix(5))).joined(separator: " | ")
-    }
-
-    private static func votes(of split: SparkVotesResult.Split, programs: [LabelingProgram]) throws -> SparkSplitVotes {
+    private static func votes(of split: SparkVotesResult.Split, programs: [LabelingProgram], options: SparkVotesOptions,
+                              name: SplitName) throws -> SparkSplitVotes {
         let names = split.reports.map(\.name)
         guard split.rows == 0 || names == programs.map(\.name) else {
             throw SparkJobError(reason: "the Spark workers applied \(names.joined(separator: ", ")), not \(programs.map(\.name).joined(separator: ", "))")
@@ -201,7 +135,39 @@ public struct SparkVotesJob: Sendable {
         if reports.isEmpty { reports = programs.map { ProgramReport(name: $0.name) } }
         let (matrix, gold) = try expandedMatrix(of: split.patterns, programs: programs.count)
         let outcome = ApplyOutcome(matrix: matrix, reports: reports, sandboxFacts: split.facts, workers: split.workers, restarts: split.restarts)
-        return SparkSplitVotes(rows: split.rows, outcome: outcome, gold: gold, partitions: split.partitions, location: split.votes)
+        var votes = SparkSplitVotes(rows: split.rows, outcome: outcome, gold: gold, partitions: split.partitions, location: split.votes)
+        if options.featureBits != nil {
+            guard let counted = split.documentFrequencies else {
+                throw SparkJobError(reason: "the Spark job's result has no document frequencies for split \(name.rawValue)")
+            }
+            votes.documentFrequencies = try counted.counter()
+        }
+        if options.ordered.contains(name) {
+            guard let rows = split.ordered else {
+                throw SparkJobError(reason: "the Spark job's result has no ordered votes for split \(name.rawValue)")
+            }
+            votes.ordered = try orderedVotes(rows, programs: programs.count, rows: split.rows)
+        }
+        return votes
+    }
+
+    /// `[[gold, v0, v1, …], …]` as a matrix and its gold labels.
+    static func orderedVotes(_ lines: [[Int8]], programs: Int, rows: Int) throws -> SparkOrderedVotes {
+        guard lines.count == rows else {
+            throw SparkJobError(reason: "the Spark job's result has \(lines.count) ordered rows for \(rows)")
+        }
+        var values: [LabelMatrix.Vote] = []
+        values.reserveCapacity(rows * programs)
+        var gold: [LabelMatrix.Vote] = []
+        gold.reserveCapacity(rows)
+        for line in lines {
+            guard line.count == programs + 1 else {
+                throw SparkJobError(reason: "the Spark job's result has an ordered row of \(line.count - 1) votes for \(programs) programs")
+            }
+            gold.append(line[0])
+            values.append(contentsOf: line.dropFirst())
+        }
+        return SparkOrderedVotes(matrix: LabelMatrix(columns: programs, values: values), gold: gold)
     }
 
     /// The histogram of vote patterns as a label matrix, one row per counted row (in pattern order),

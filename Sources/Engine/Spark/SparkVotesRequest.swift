@@ -26,4 +26,15 @@ struct SparkVotesRequest: Encodable {
     var work: String
     /// Where the job writes its result (`SparkVotesResult`).
     var result: String
+    /// Write each row's text into the votes too; absent: no text.
+    var keepText: Bool?
+    /// Have each worker count the end models' document frequencies (2^bits columns); absent: none.
+    var featureBits: Int?
+    /// The splits whose votes the result holds in row order; absent: none.
+    var ordered: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case op, name, splits, worker, programs, work, result, ordered
+        case keepText = "keep_text", featureBits = "feature_bits"
+    }
 }

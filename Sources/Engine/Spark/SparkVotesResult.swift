@@ -52,6 +52,13 @@ struct SparkWorkerSummary: Codable {
     var workers: Int
     var restarts: Int
     var rows: Int
+    /// What the worker counted with `--feature-bits`.
+    var documentFrequencies: SparkDocumentFrequencies?
+
+    enum CodingKeys: String, CodingKey {
+        case reports, facts, workers, restarts, rows
+        case documentFrequencies = "document_frequencies"
+    }
 }
 
 /// The result file of `spark_job.py`: per split its aggregates, or the error that stopped the job.
@@ -65,8 +72,17 @@ struct SparkVotesResult: Decodable {
         var workers: Int
         var restarts: Int
         var partitions: Int
-        /// Where the votes were written (Parquet: id, row, gold, votes).
+        /// Where the votes were written (Parquet: id, row, gold, votes, and text when asked).
         var votes: String
+        /// Summed over the partitions, when the request gave feature bits.
+        var documentFrequencies: SparkDocumentFrequencies?
+        /// `[gold, v0, v1, …]` a row in row order, for the splits the request named.
+        var ordered: [[Int8]]?
+
+        enum CodingKeys: String, CodingKey {
+            case rows, patterns, reports, facts, workers, restarts, partitions, votes, ordered
+            case documentFrequencies = "document_frequencies"
+        }
     }
 
     /// One row of the histogram: the votes of every program, the gold label (-1 unlabeled), the rows.
