@@ -45,8 +45,10 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(help: "Sandbox worker processes (default: config.json; 0 = one per core).")
     var workers: Int?
 
-    @Option(name: .customLong("end-model-rows"), help: "Train the end models on at most N covered train rows, a seeded uniform sample (default: all).")
+    @Option(name: .customLong("end-model-rows"), help: "Train the end models on at most N covered train rows, a seeded uniform sample (default: all; with --engine spark \(TrainVotes.sparkDefaultEndModelRows), collected to this machine).")
     var endModelRows: Int?
+
+    @OptionGroup var spark: SparkOptions
 
     func run() async throws {
         try await reportingBadInput {
@@ -58,6 +60,14 @@ struct LabelCommand: AsyncParsableCommand {
                 _ = try ExportFormat.of(url)
                 return url
             }
+            try spark.check(saveMatrix: nil)
+            if spark.engine == .spark {
+                guard !datasetWeakLabels else { throw BadInput("--dataset-weak-labels: the dataset's own votes are not applied; use --engine local") }
+                guard exportSplits == [.train] || exportFile == nil else {
+                    throw BadInput("--splits: with --engine spark the export writes the train split (export the others with `alchemist export`)")
+                }
+            }
+            if let endModelRows, endModelRows < 1 { throw BadInput("--end-model-rows: must be at least 1, found \(endModelRows)") }
             let catalog = DatasetCatalog(config: config, paths: paths)
             // The train split streams from its file; the dataset's own weak labels need it in memory.
             let (data, train) = datasetWeakLabels ? (try catalog.load(dataset), nil) : try catalog.loadStreamingTrain(dataset)
@@ -84,10 +94,20 @@ struct LabelCommand: AsyncParsableCommand {
             guard !labelIDs.isEmpty else { throw BadInput("--label-models: name at least one") }
             let labeling = LabelingSettings(runs: runs, labelModels: try labelIDs.map(LabelModelID.init(parsing:)),
                                             endModels: try ids(endModels).map(EndModelID.init(parsing:)), featureBits: featureBits,
-                                            uncovered: policy, endModelRows: endModelRows)
+                                            uncovered: policy,
+                                            endModelRows: endModelRows ?? (spark.engine == .spark ? TrainVotes.sparkDefaultEndModelRows : nil))
             var job = LabelingJob(dataset: data, votes: votes, settings: labeling, sandbox: settings, experimentLogFolder: paths.expLogDir,
                                   runsFolder: paths.runsFolder)
             job.train = train
+            // On Spark the train split's votes, features and sample come from Spark jobs; the rest is this run's.
+            let sparkRun = spark.engine == .spark ? try SparkLabeling(spark, appHome: paths.appHome) : nil
+            defer { sparkRun?.finish() }
+            if let sparkRun, case .programs(let programs) = votes {
+                log.status("applying \(programs.count) programs to train on Spark (\(spark.master))")
+                job.remoteTrain = try await sparkRun.remoteTrain(programs, source: try catalog.splitSource(dataset, split: .train),
+                                                                 sandbox: settings, labeling: labeling)
+                job.train = nil
+            }
             try job.validate()
             let programCount = job.programCount
             let outcome = try await job.run { event in
@@ -108,7 +128,11 @@ struct LabelCommand: AsyncParsableCommand {
             let file = outcome.logFile ?? paths.expLogDir
             var exported: LabeledFileSummary?
             if let exportFile, let saved = outcome.savedRun {
-                exported = try RunExport.write(try LoadedRun.load(saved.folder), catalog: catalog, splits: exportSplits, to: exportFile)
+                if let sparkRun {
+                    exported = try await sparkRun.export(run: saved, to: exportFile)
+                } else {
+                    exported = try RunExport.write(try LoadedRun.load(saved.folder), catalog: catalog, splits: exportSplits, to: exportFile)
+                }
             }
             if json {
                 print(try LabelReport.json(outcome, logFile: file, export: exported?.file))

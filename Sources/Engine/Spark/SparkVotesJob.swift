@@ -32,6 +32,8 @@ public struct SparkSplitVotes: Sendable {
     public var documentFrequencies: HashedTFIDF.DocumentFrequencies?
     /// The votes in row order (file order), for the splits named in `ordered`.
     public var ordered: SparkOrderedVotes?
+    /// The histogram of the votes (gold left out): what a label model is fitted from.
+    public var patterns: VotePatterns
 }
 
 /// A small split's votes in row order, as the driver holds an evaluation split.
@@ -135,7 +137,14 @@ public struct SparkVotesJob: Sendable {
         if reports.isEmpty { reports = programs.map { ProgramReport(name: $0.name) } }
         let (matrix, gold) = try expandedMatrix(of: split.patterns, programs: programs.count)
         let outcome = ApplyOutcome(matrix: matrix, reports: reports, sandboxFacts: split.facts, workers: split.workers, restarts: split.restarts)
-        var votes = SparkSplitVotes(rows: split.rows, outcome: outcome, gold: gold, partitions: split.partitions, location: split.votes)
+        let patterns: VotePatterns
+        do {
+            patterns = try VotePatterns(patterns: split.patterns.map { $0.v.map(Int.init) }, counts: split.patterns.map(\.n), columns: programs.count)
+        } catch {
+            throw SparkJobError(reason: "the Spark job's histogram of split \(name.rawValue): \(error)")
+        }
+        var votes = SparkSplitVotes(rows: split.rows, outcome: outcome, gold: gold, partitions: split.partitions, location: split.votes,
+                                    patterns: patterns)
         if options.featureBits != nil {
             guard let counted = split.documentFrequencies else {
                 throw SparkJobError(reason: "the Spark job's result has no document frequencies for split \(name.rawValue)")
