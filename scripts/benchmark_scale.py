@@ -98,11 +98,16 @@ def main():
     parser.add_argument("--shared", default=os.path.join("..", "shared", "datasets"))
     parser.add_argument("--programs", default=os.path.join("examples", "programs", "youtube"))
     parser.add_argument("--label-rows", default="", help="comma-separated train sizes for `label --export` (e.g. 100000,1000000)")
+    parser.add_argument("--spark-rows", type=int, default=0,
+                        help="train rows (Parquet) for `label --export` with --engine local and --engine spark --master local[2], compared row by row")
     args = parser.parse_args()
 
     texts, source, labels = base_texts(args.shared)
     if args.label_rows:
         label_figures(args, texts, source, labels)
+        return
+    if args.spark_rows:
+        spark_figures(args, texts, source, labels)
         return
     work = tempfile.mkdtemp(prefix="alchemist-scale-")
     try:
@@ -159,6 +164,50 @@ def label_figures(args, texts, source, labels):
     if len(figures) > 1:
         (r0, s0, m0), (r1, s1, m1) = figures[0], figures[-1]
         print(f"from {r0:,} to {r1:,} rows ({r1 / r0:.0f}× the rows): time {s1 / s0:.1f}×, peak memory {m1 / m0:.1f}×")
+
+
+def spark_figures(args, texts, source, labels):
+    """`label --export OUT.parquet` of a Parquet train split on both engines: time, peak memory of
+    the alchemist process tree (Spark's JVMs are children of spark-submit, so they count), and
+    whether the two exports hold the same rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    rows = args.spark_rows
+    work = tempfile.mkdtemp(prefix="alchemist-scale-spark-")
+    try:
+        data = os.path.join(work, "data")
+        name = "sparkscale"
+        write_dataset(data, name, texts, 0, labels=labels, held_out=2000)
+        ids = list(range(rows))
+        table = pa.table({"id": [str(i) for i in ids], "text": [texts[i % len(texts)] for i in ids],
+                          "label": [("ham", "spam")[labels[i % len(texts)]] if labels else ("ham", "spam")[i % 2] for i in ids]})
+        pq.write_table(table, os.path.join(data, name, "train.parquet"), row_group_size=100_000)
+        del table
+        spark = os.environ.get("ALCHEMIST_SPARK_SUBMIT") or os.path.join(
+            os.environ.get("ALCHEMIST_HOME") or os.path.expanduser("~/.local/share/alchemist"), "tools", "spark-venv", "bin", "spark-submit")
+        if not os.path.exists(spark):
+            sys.exit("benchmark-scale: Spark not installed (run scripts/setup-spark)")
+        common = [args.binary, "label", "--dataset", name, "--lfs", args.programs, "--data-dir", data, "--runs", "1",
+                  "--label-models", "mv,snorkel", "--end-models", "lr", "--end-model-rows", "100000", "--json"]
+        figures = {}
+        for engine in ("local", "spark"):
+            out = os.path.join(work, f"{engine}.parquet")
+            env = dict(os.environ, ALCHEMIST_HOME=os.path.join(work, "home-" + engine), ALCHEMIST_SPARK_SUBMIT=spark)
+            extra = ["--engine", "spark", "--master", "local[2]"] if engine == "spark" else []
+            figures[engine] = timed(common + ["--export", out] + extra, env=env)
+        a = pq.read_table(os.path.join(work, "local.parquet")).sort_by("id")
+        b = pq.read_table(os.path.join(work, "spark.parquet")).sort_by("id")
+        same = a.num_rows == b.num_rows == rows and a.column_names == b.column_names and all(
+            a.column(c).equals(b.column(c)) for c in a.column_names)
+        print(f"machine: {os.cpu_count()} cores; label --export OUT.parquet, {rows:,} Parquet train rows of {source}, "
+              f"programs: {args.programs}, --end-model-rows 100000")
+        for engine, (seconds, rss, _) in figures.items():
+            print(f"  --engine {engine}{' --master local[2]' if engine == 'spark' else ''}: {seconds:.1f} s, peak {rss:.0f} MB")
+        print(f"  exports equal row by row (sorted by id, every column): {'yes' if same else 'NO'}")
+        if not same:
+            sys.exit(1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
