@@ -1,6 +1,8 @@
-// Small wrappers for C calls Swift cannot import directly (prctl is variadic) and the one spawn
-// the sandbox needs that posix_spawn cannot do (a parent-death signal, a uid switch for root).
+// Small wrappers for C calls Swift cannot import directly (prctl is variadic, malloc_trim is in
+// malloc.h) and the one spawn the sandbox needs that posix_spawn cannot do (a parent-death
+// signal, a uid switch for root).
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -17,6 +19,9 @@
 /// Makes this process non-dumpable: processes of the same user can no longer read its memory
 /// or /proc/<pid>/environ (where API keys from the environment live).
 static inline int ces_set_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+/// Returns the free pages of every malloc arena to the system (glibc's malloc_trim).
+static inline void ces_release_free_memory(void) { malloc_trim(0); }
 
 /// pipe2(2) (glibc declares it only under _GNU_SOURCE, which a module header cannot set).
 static inline int ces_pipe2(int fds[2], int flags) { return (int)syscall(SYS_pipe2, fds, flags); }

@@ -133,6 +133,9 @@ public struct ProgramApplier: Sendable {
             state = try SandboxScheduler(plan: plan, progress: windowProgress).run(cancel: cancel)
             if let onWindow { try onWindow(state.matrix) } else { matrix.append(state.matrix) }
             done += texts.count
+            // A window's texts were allocated on the reading thread and freed here: give the pages
+            // back, or each thread's malloc arena keeps a window's worth of free memory.
+            ces_release_free_memory()
         }
         return WindowedRun(state: state, matrix: matrix, workers: workers)
     }
