@@ -55,11 +55,7 @@ struct LabelCommand: AsyncParsableCommand {
             let (config, paths) = try common.load()
             guard lfs == nil || !datasetWeakLabels else { throw BadInput("give either --lfs DIR or --dataset-weak-labels, not both") }
             let exportSplits = try SplitName.list(parsing: splits)
-            let exportFile = try export.map { path -> URL in
-                let url = URL(fileURLWithPath: path)
-                _ = try ExportFormat.of(url)
-                return url
-            }
+            let exportFile = try export.map { try spark.spark.destination($0) }
             try spark.check(saveMatrix: nil)
             if spark.engine == .spark {
                 guard !datasetWeakLabels else { throw BadInput("--dataset-weak-labels: the dataset's own votes are not applied; use --engine local") }
@@ -100,11 +96,12 @@ struct LabelCommand: AsyncParsableCommand {
                                   runsFolder: paths.runsFolder)
             job.train = train
             // On Spark the train split's votes, features and sample come from Spark jobs; the rest is this run's.
-            let sparkRun = spark.engine == .spark ? try SparkLabeling(spark, appHome: paths.appHome) : nil
+            let sparkRun = spark.engine == .spark ? try SparkLabeling(spark.spark, appHome: paths.appHome) : nil
             defer { sparkRun?.finish() }
             if let sparkRun, case .programs(let programs) = votes {
                 log.status("applying \(programs.count) programs to train on Spark (\(spark.master))")
-                job.remoteTrain = try await sparkRun.remoteTrain(programs, source: try catalog.splitSource(dataset, split: .train),
+                let source = try catalog.splitSource(dataset, split: .train)
+                job.remoteTrain = try await sparkRun.remoteTrain(programs, input: try spark.splitInput(source), classes: source.labelNames,
                                                                  sandbox: settings, labeling: labeling)
                 job.train = nil
             }
@@ -129,7 +126,7 @@ struct LabelCommand: AsyncParsableCommand {
             var exported: LabeledFileSummary?
             if let exportFile, let saved = outcome.savedRun {
                 if let sparkRun {
-                    exported = try await sparkRun.export(run: saved, to: exportFile)
+                    exported = try await sparkRun.export(run: saved.folder, to: exportFile)
                 } else {
                     exported = try RunExport.write(try LoadedRun.load(saved.folder), catalog: catalog, splits: exportSplits, to: exportFile)
                 }

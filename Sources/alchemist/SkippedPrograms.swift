@@ -5,9 +5,9 @@ import Foundation
 /// on stderr (one line each) instead of ending the run.
 enum SkippedPrograms {
     /// Scans `lfs` and prints `skipped <file>: <reason>` for each unreadable file.
-    /// - Throws: `BadInput` when no readable program is left (saying how many were skipped), and
-    ///   the scan's error when `lfs` does not exist.
-    static func scan(_ lfs: String) throws -> ProgramScan {
+    /// - Throws: `BadInput` when no readable program is left (saying how many were skipped) unless
+    ///   `allowingNone`, and the scan's error when `lfs` does not exist.
+    static func scan(_ lfs: String, allowingNone: Bool = false) throws -> ProgramScan {
         let root = URL(fileURLWithPath: lfs)
         let scan = try ProgramStore.scan(under: root)
         for error in scan.skipped {
@@ -15,7 +15,7 @@ enum SkippedPrograms {
             let line = "skipped \(shownPath(error.path, root: root)): \(error.reason)"
             FileHandle.standardError.write(Data((ProgramOutputText.clean(line, limit: 2000) + "\n").utf8))
         }
-        guard !scan.programs.isEmpty else {
+        guard !scan.programs.isEmpty || allowingNone else {
             let count = scan.skipped.count
             let note = count == 0 ? "" : " (\(count) unreadable file\(count == 1 ? "" : "s") skipped)"
             throw BadInput("\(lfs): no .py labeling programs found\(note)")

@@ -6,18 +6,18 @@ import Foundation
 /// from Spark jobs; the label models and end model fitted here as a local run fits them; the export
 /// written by the executors.
 struct SparkLabeling {
-    let options: SparkOptions
+    let options: SparkEngineOptions
     let environment: SparkEnvironment
     let settings: SparkJobSettings
     let work: URL
     let log: (@Sendable (String) -> Void)?
 
-    init(_ options: SparkOptions, appHome: URL) throws {
+    init(_ options: SparkEngineOptions, appHome: URL, kind: String = "label") throws {
         self.options = options
         environment = try SparkEnvironment.locate(appHome: appHome)
-        settings = SparkJobSettings(master: options.master, conf: try options.confPairs(), keepWork: options.keepWork)
-        work = try SparkJobSettings.makeWorkFolder(appHome: appHome, kind: "label")
-        log = options.verbose ? { @Sendable line in FileHandle.standardError.write(Data((line + "\n").utf8)) } : nil
+        settings = try options.settings
+        work = try SparkJobSettings.makeWorkFolder(appHome: appHome, kind: kind)
+        log = options.log
     }
 
     /// The work folder is removed unless `--keep-work` (the run keeps its own copy of the votes).
@@ -31,11 +31,9 @@ struct SparkLabeling {
 
     /// The train split's votes from a votes job (texts kept for the later jobs), and, when end
     /// models are trained, its document frequencies and the sample of `endModelRows` rows.
-    func remoteTrain(_ programs: [LabelingProgram], source: SplitSource, sandbox: SandboxSettings, labeling: LabelingSettings)
-        async throws -> LabelingJob.RemoteTrain {
-        let input = try options.splitInput(source)
-        let worker = SparkWorkerCommand.arguments(binary: options.sparkWorker ?? SparkWorkerCommand.runningBinary,
-                                                  classes: source.labelNames, settings: sandbox)
+    func remoteTrain(_ programs: [LabelingProgram], input: SparkSplitInput, classes: [String], sandbox: SandboxSettings,
+                     labeling: LabelingSettings) async throws -> LabelingJob.RemoteTrain {
+        let worker = SparkWorkerCommand.arguments(binary: options.workerBinary, classes: classes, settings: sandbox)
         let endModels = !labeling.endModels.isEmpty
         let votesJob = SparkVotesJob(environment: environment, settings: settings, log: log)
         let splits = try await votesJob.run(programs, splits: [input], worker: worker, work: work,
@@ -48,7 +46,7 @@ struct SparkLabeling {
         let threshold = EndModelRows.drawThreshold(limit: labeling.endModelRows, covered: patterns.coveredRows)
         if endModels {
             let drawn = try await SparkSampleJob(environment: environment, settings: settings, log: log)
-                .run(work: work, threshold: threshold, coveredOnly: true, programs: programs.count, classCount: source.labelNames.count)
+                .run(work: work, threshold: threshold, coveredOnly: true, programs: programs.count, classCount: classes.count)
             sample = drawn.rows.indices.map { SampledRow(row: drawn.rows[$0], text: drawn.texts[$0], votes: Array(drawn.votes.row($0))) }
         }
         let votes = TrainVotes.remote(patterns: patterns, features: train.documentFrequencies?.fitted(), sample: sample, drawnBelow: threshold)
@@ -57,16 +55,16 @@ struct SparkLabeling {
     }
 
     /// Writes the saved run's labels of the train split on Spark: a folder of part files at `file`.
-    func export(run: SavedRun, to file: URL) async throws -> LabeledFileSummary {
+    func export(run: URL, to file: URL) async throws -> LabeledFileSummary {
         // The label job reads the votes where the votes job wrote them; the run took them, so they are pointed at there.
         let votes = work.appendingPathComponent("votes")
         try FileManager.default.createDirectory(at: votes, withIntermediateDirectories: true)
-        let saved = run.folder.appendingPathComponent("votes/train.parquet")
+        let saved = run.appendingPathComponent("votes/train.parquet")
         let link = votes.appendingPathComponent("train")
         if !FileManager.default.fileExists(atPath: link.path) { try FileManager.default.createSymbolicLink(at: link, withDestinationURL: saved) }
-        let worker = SparkWorkerCommand.labelArguments(binary: options.sparkWorker ?? SparkWorkerCommand.runningBinary)
+        let worker = SparkWorkerCommand.labelArguments(binary: options.workerBinary)
         let result = try await SparkLabelJob(environment: environment, settings: settings, log: log)
-            .run(run: run.folder, splits: [.train], work: work, output: file, format: try ExportFormat.of(file), worker: worker)
+            .run(run: run, splits: [.train], work: work, output: file, format: try ExportFormat.of(file), worker: worker)
         return result.summary
     }
 }

@@ -10,8 +10,8 @@ enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
     case spark
 }
 
-/// The options of `--engine spark`, and the Spark path of `apply`.
-struct SparkOptions: ParsableArguments {
+/// Where a command runs and how Spark is reached: what `apply`, `label`, `export` and `predict` share.
+struct SparkEngineOptions: ParsableArguments {
     @Option(help: "Where the programs run: local (this machine) or spark (a Spark job; each executor runs the same sandbox).")
     var engine: EngineChoice = .local
 
@@ -20,12 +20,6 @@ struct SparkOptions: ParsableArguments {
 
     @Option(name: .customLong("spark-conf"), help: "A Spark setting key=value for --engine spark; repeat for more.")
     var sparkConf: [String] = []
-
-    @Option(help: "Read the split from this path instead of the dataset's file (--engine spark): a file or a folder of part files, any path or URI Spark reads; repeat for more.")
-    var input: [String] = []
-
-    @Option(name: .customLong("input-format"), help: "Format of --input: parquet, csv, tsv or jsonl (default: its extension, else the dataset's).")
-    var inputFormat: String?
 
     @Option(name: .customLong("spark-worker"), help: "Path of alchemist on the Spark executors (default: this binary, right for local[*]).")
     var sparkWorker: String?
@@ -36,16 +30,13 @@ struct SparkOptions: ParsableArguments {
     @Flag(help: "Show what spark-submit writes on stderr as it runs.")
     var verbose = false
 
-    /// Refuses the Spark options without `--engine spark`, and what Spark does not do yet.
-    func check(saveMatrix: String?) throws {
+    /// Refuses the Spark options without `--engine spark`; `extra` are a command's own (name, given).
+    func check(extra: [(String, Bool)] = []) throws {
         guard engine == .spark else {
-            let given = [("--input", !input.isEmpty), ("--input-format", inputFormat != nil), ("--spark-conf", !sparkConf.isEmpty),
-                         ("--spark-worker", sparkWorker != nil), ("--keep-work", keepWork), ("--master", master != "local[*]")]
+            let given = extra + [("--spark-conf", !sparkConf.isEmpty), ("--spark-worker", sparkWorker != nil), ("--keep-work", keepWork),
+                                 ("--master", master != "local[*]")]
             if let option = given.first(where: \.1) { throw BadInput("\(option.0) needs --engine spark") }
             return
-        }
-        if saveMatrix != nil {
-            throw BadInput("--save-matrix: with --engine spark the votes stay on Spark's side (--keep-work keeps them as Parquet: id, row, gold, votes)")
         }
     }
 
@@ -59,6 +50,47 @@ struct SparkOptions: ParsableArguments {
         }
     }
 
+    var settings: SparkJobSettings {
+        get throws { SparkJobSettings(master: master, conf: try confPairs(), keepWork: keepWork) }
+    }
+
+    /// spark-submit's stderr, line by line, with `--verbose`.
+    var log: (@Sendable (String) -> Void)? {
+        verbose ? { @Sendable line in FileHandle.standardError.write(Data((line + "\n").utf8)) } : nil
+    }
+
+    /// Where a command writes: with --engine spark any URI Spark writes (`hdfs://…`, `s3a://…`), else a local path.
+    func destination(_ path: String) throws -> URL {
+        let url = engine == .spark && path.contains("://") ? URL(string: path) ?? URL(fileURLWithPath: path) : URL(fileURLWithPath: path)
+        _ = try ExportFormat.of(url)
+        return url
+    }
+
+    /// The executors' `alchemist`.
+    var workerBinary: String { sparkWorker ?? SparkWorkerCommand.runningBinary }
+}
+
+/// The options of `--engine spark` for a dataset's split, `--input` among them, and the Spark path of `apply`.
+struct SparkOptions: ParsableArguments {
+    @OptionGroup var spark: SparkEngineOptions
+
+    @Option(help: "Read the split from this path instead of the dataset's file (--engine spark): a file or a folder of part files, any path or URI Spark reads; repeat for more.")
+    var input: [String] = []
+
+    @Option(name: .customLong("input-format"), help: "Format of --input: parquet, csv, tsv or jsonl (default: its extension, else the dataset's).")
+    var inputFormat: String?
+
+    var engine: EngineChoice { spark.engine }
+    var master: String { spark.master }
+
+    /// Refuses the Spark options without `--engine spark`, and what Spark does not do yet.
+    func check(saveMatrix: String?) throws {
+        try spark.check(extra: [("--input", !input.isEmpty), ("--input-format", inputFormat != nil)])
+        if engine == .spark, saveMatrix != nil {
+            throw BadInput("--save-matrix: with --engine spark the votes stay on Spark's side (--keep-work keeps them as Parquet: id, row, gold, votes)")
+        }
+    }
+
     /// What Spark reads: `--input` (local paths made absolute, URIs as they are) or the split's own file.
     func splitInput(_ source: SplitSource) throws -> SparkSplitInput {
         var paths: [String]
@@ -69,15 +101,8 @@ struct SparkOptions: ParsableArguments {
             }
             paths = [file.path]
         } else {
-            paths = input.map { $0.contains("://") ? $0 : URL(fileURLWithPath: $0).standardizedFileURL.path }
-            if let inputFormat {
-                guard let named = SplitFileFormat(rawValue: inputFormat), named != .wrench else {
-                    throw BadInput("--input-format: expected parquet, csv, tsv or jsonl, found \"\(inputFormat)\"")
-                }
-                format = named
-            } else if let byName = SplitFile.format(of: URL(fileURLWithPath: paths[0])) {
-                format = byName
-            }
+            paths = input.map(Self.sparkPath)
+            format = try Self.format(of: paths[0], named: inputFormat) ?? format
         }
         guard format != .wrench else {
             throw BadInput("\(paths[0]): WRENCH JSON is one object a file, which Spark cannot split; give a Parquet, CSV, TSV or JSONL copy with --input, or use --engine local")
@@ -88,20 +113,34 @@ struct SparkOptions: ParsableArguments {
         return SparkSplitInput(split: source.split, paths: paths, format: format, fields: source.fields)
     }
 
+    /// A path as Spark reads it: a local one made absolute, a URI as it is.
+    static func sparkPath(_ path: String) -> String {
+        path.contains("://") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// The format of an input Spark reads: `--input-format` when given, else the path's extension (nil when it has none).
+    static func format(of path: String, named: String?) throws -> SplitFileFormat? {
+        if let named {
+            guard let format = SplitFileFormat(rawValue: named), format != .wrench else {
+                throw BadInput("--input-format: expected parquet, csv, tsv or jsonl, found \"\(named)\"")
+            }
+            return format
+        }
+        return SplitFile.format(of: URL(fileURLWithPath: path))
+    }
+
     /// `apply --engine spark`: the split's votes from a Spark job, analysed from the job's histogram of vote patterns.
     func apply(_ programs: [LabelingProgram], scan: ProgramScan, source: SplitSource, settings: SandboxSettings,
                appHome: URL) async throws -> ApplyReport {
         let splitInput = try splitInput(source)
         let environment = try SparkEnvironment.locate(appHome: appHome)
-        let worker = SparkWorkerCommand.arguments(binary: sparkWorker ?? SparkWorkerCommand.runningBinary,
-                                                  classes: source.labelNames, settings: settings)
-        let log: (@Sendable (String) -> Void)? = verbose ? { @Sendable line in FileHandle.standardError.write(Data((line + "\n").utf8)) } : nil
-        let job = SparkVotesJob(environment: environment, settings: SparkJobSettings(master: master, conf: try confPairs(), keepWork: keepWork), log: log)
+        let worker = SparkWorkerCommand.arguments(binary: spark.workerBinary, classes: source.labelNames, settings: settings)
+        let job = SparkVotesJob(environment: environment, settings: try spark.settings, log: spark.log)
         InterruptHandler.install()
         let started = ContinuousClock.now
         let (work, splits) = try await job.run(programs, splits: [splitInput], worker: worker, appHome: appHome)
         let elapsed = ContinuousClock.now - started
-        if keepWork { FileHandle.standardError.write(Data("alchemist: the Spark job's work is kept in \(work.path)\n".utf8)) }
+        if spark.keepWork { FileHandle.standardError.write(Data("alchemist: the Spark job's work is kept in \(work.path)\n".utf8)) }
         guard let votes = splits[source.split], votes.rows > 0 else {
             throw BadInput("\(splitInput.paths.joined(separator: ", ")): the \(source.split.rawValue) split has no rows")
         }

@@ -59,7 +59,8 @@ struct SparkWorkerCommand: AsyncParsableCommand {
                 if let featureBits, !HashedTFIDF.bitsRange.contains(featureBits) {
                     throw BadInput("--feature-bits: expected \(HashedTFIDF.bitsRange.lowerBound)…\(HashedTFIDF.bitsRange.upperBound), found \(featureBits)")
                 }
-                let scan = try SkippedPrograms.scan(lfs)
+                // No program is how `predict --engine spark` reads rows for the end model alone.
+                let scan = try SkippedPrograms.scan(lfs, allowingNone: true)
                 try await SparkVoteWorker.run(scan.programs, classes: names, settings: settings, featureBits: featureBits)
             }
         }
@@ -72,9 +73,13 @@ struct SparkWorkerCommand: AsyncParsableCommand {
         @Option(name: .customLong("run"), help: "The run folder (its run.json and model files).")
         var runFolder: String
 
+        @Flag(name: .customLong(String(SparkLabelWorker.withoutVotesFlag.dropFirst(2))),
+              help: "The rows carry no votes (empty arrays): the end model labels every row.")
+        var withoutVotes = false
+
         func run() async throws {
             try await reportingBadInput {
-                try SparkLabelWorker.run(run: URL(fileURLWithPath: runFolder))
+                try SparkLabelWorker.run(run: URL(fileURLWithPath: runFolder), withVotes: !withoutVotes)
             }
         }
     }

@@ -5,7 +5,8 @@ import TestSupport
 
 /// `label --engine spark --export` against a real Spark in local mode: on a 100,000-row Parquet
 /// train split it saves the same label model and end model as the local engine and writes the same
-/// labels, as a folder of Parquet part files.
+/// labels, as a folder of Parquet part files; `export --engine spark` of that run writes them again,
+/// and `predict --engine spark`, with and without the programs, labels new rows as a local predict does.
 @Suite(.serialized, .enabled(if: SparkInstall.sparkSubmit != nil, "Spark not installed (scripts/setup-spark)"))
 struct SparkLabelTests {
     let cli: CommandRunner
@@ -98,13 +99,56 @@ struct SparkLabelTests {
             import pyarrow.parquet as pq
             a = pq.read_table(sys.argv[1]).sort_by("id").to_pylist()
             b = pq.read_table(sys.argv[2]).sort_by("id").to_pylist()
-            assert len(a) == len(b) == 100000, (len(a), len(b))
+            assert len(a) == len(b) == int(sys.argv[3]), (len(a), len(b))
             assert list(a[0].keys()) == list(b[0].keys()), (list(a[0].keys()), list(b[0].keys()))
             bad = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
             assert not bad, (len(bad), a[bad[0]], b[bad[0]])
             print("same", len(a))
             """
-        let same = try PythonReference.run(compare, arguments: [localOut.path, sparkOut.path])
-        #expect(String(decoding: same, as: UTF8.self).contains("same 100000"))
+        func same(_ expected: URL, _ written: URL, rows: Int) throws -> Bool {
+            String(decoding: try PythonReference.run(compare, arguments: [expected.path, written.path, String(rows)]), as: UTF8.self)
+                .contains("same \(rows)")
+        }
+        #expect(try same(localOut, sparkOut, rows: 100_000))
+
+        let sparkEnvironment = ["ALCHEMIST_HOME": sparkHome.path, "ALCHEMIST_SPARK_SUBMIT": SparkInstall.sparkSubmit!.path]
+        let sparkRun = try runFolder(sparkReport).path, localRun = try runFolder(localReport).path
+        // The run exported again on Spark; a local export of its train split says to use Spark.
+        let again = folder.appendingPathComponent("again.parquet")
+        let export = try cli.run(["export", "--run", sparkRun, "--to", again.path, "--engine", "spark", "--master", "local[2]"],
+                                 environment: sparkEnvironment)
+        #expect(export.status == 0, "\(export.stderr.suffix(3000))")
+        #expect(export.stdout.contains("100000 rows") || export.stdout.contains("100,000 rows"), "\(export.stdout)")
+        #expect(try same(localOut, again, rows: 100_000))
+        let refused = try cli.run(["export", "--run", sparkRun, "--to", folder.appendingPathComponent("x.csv").path, "--data-dir", data.path],
+                                  environment: sparkEnvironment)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("alchemist export --engine spark"), "\(refused.stderr)")
+        let localRunOnSpark = try cli.run(["export", "--run", localRun, "--to", folder.appendingPathComponent("y.parquet").path,
+                                           "--engine", "spark"], environment: sparkEnvironment)
+        #expect(localRunOnSpark.status != 0)
+        #expect(localRunOnSpark.stderr.contains("labeled with --engine local"), "\(localRunOnSpark.stderr)")
+
+        // New rows (the test split's file): the same labels from Spark as from a local predict, with the programs and without.
+        let newRows = data.appendingPathComponent("sparkscale/test.jsonl").path
+        for withPrograms in [true, false] {
+            let flag = withPrograms ? ["--with-programs"] : []
+            let name = withPrograms ? "with-programs" : "end-model"
+            let expected = folder.appendingPathComponent("predict-local-\(name).parquet")
+            let written = folder.appendingPathComponent("predict-spark-\(name).parquet")
+            let local = try cli.run(["predict", "--run", localRun, "--input", newRows, "--output", expected.path, "--json"] + flag,
+                                    environment: ["ALCHEMIST_HOME": localHome.path])
+            #expect(local.status == 0, "\(local.stderr.suffix(2000))")
+            let spark = try cli.run(["predict", "--run", sparkRun, "--input", newRows, "--output", written.path, "--json",
+                                     "--engine", "spark", "--master", "local[2]"] + flag, environment: sparkEnvironment)
+            #expect(spark.status == 0, "\(spark.stderr.suffix(3000))")
+            guard local.status == 0, spark.status == 0 else { continue }
+            let localSummary = try #require(try JSONSerialization.jsonObject(with: Data(local.stdout.utf8)) as? [String: Any])
+            let sparkSummary = try #require(try JSONSerialization.jsonObject(with: Data(spark.stdout.utf8)) as? [String: Any])
+            for key in ["rows", "label_model_rows", "end_model_rows", "gold_rows", "accuracy"] {
+                #expect(String(describing: sparkSummary[key]) == String(describing: localSummary[key]), "\(name): \(key)")
+            }
+            #expect(try same(expected, written, rows: 1000), "\(name)")
+        }
     }
 }

@@ -72,7 +72,7 @@ public struct SavedVotes {
         file = run.folder.appendingPathComponent(entry.votes)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), isFolder.boolValue {
-            throw ExportError(file: file.path, reason: "run \(run.manifest.id) was labeled on Spark: its votes are Parquet part files; export it with `alchemist label --engine spark --export`")
+            throw ExportError(file: file.path, reason: "run \(run.manifest.id) was labeled on Spark: its votes are Parquet part files; export it with `alchemist export --engine spark`")
         }
         do {
             table = try DelimitedTable(reader: try ByteReader(file: file), separator: UInt8(ascii: ","))

@@ -80,12 +80,30 @@ public struct RunPredictor: Sendable {
         return flow.tally.summary(file: output, rows: written)
     }
 
-    /// The input as a stream of rows, with its columns chosen from its first rows, and its size.
-    func openInput(_ input: Input) throws -> (any RowStream, Int) {
+    /// The input's columns, chosen from its first rows as `alchemist datasets add` chooses them.
+    func columns(of input: Input) throws -> (TabularFile, (text: String, label: String?, id: String?), RowFields) {
         let sample = try TabularFile.read(input.file, rowLimit: 2000)
         let chosen = try DatasetImport.chooseColumns(sample, text: input.textColumn, label: input.labelColumn, id: input.idColumn)
         // Names no column can have, for a label or id column the file does not have.
         let fields = RowFields(text: chosen.text, label: chosen.label ?? "\u{0}", classes: run.manifest.classes, id: chosen.id ?? "\u{0}")
+        return (sample, chosen, fields)
+    }
+
+    /// The fields to read from an input Spark reads: for a local file, the columns a local predict
+    /// chooses; for a folder of part files or a URI, the named columns (default `text`, and `label`
+    /// and `id` when the data has them).
+    public func sparkFields(of input: Input) throws -> RowFields {
+        var isFolder: ObjCBool = false
+        if input.file.isFileURL, FileManager.default.fileExists(atPath: input.file.path, isDirectory: &isFolder), !isFolder.boolValue {
+            return try columns(of: input).2
+        }
+        return RowFields(text: input.textColumn ?? "text", label: input.labelColumn ?? "label", classes: run.manifest.classes,
+                         id: input.idColumn ?? "id")
+    }
+
+    /// The input as a stream of rows, with its columns chosen from its first rows, and its size.
+    func openInput(_ input: Input) throws -> (any RowStream, Int) {
+        let (sample, chosen, fields) = try columns(of: input)
         guard sample.format != .json, let format = SplitFile.format(of: input.file) else {
             // A JSON array is one value: it is read whole.
             let table = try TabularFile.read(input.file)

@@ -119,6 +119,7 @@ public struct SparkVotesJob: Sendable {
     /// Writes each program's source (the whole file as read) to `folder/<name>.py`, so the worker's
     /// scan finds the same programs under the same names in the same order.
     static func writePrograms(_ programs: [LabelingProgram], into folder: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for program in programs {
             let file = folder.appendingPathComponent("\(program.name).py")
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
