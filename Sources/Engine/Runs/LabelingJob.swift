@@ -232,13 +232,16 @@ public struct LabelingJob: Sendable {
                 let key = cache == nil ? nil : inMemory.map {
                     VoteCache.dataKey(texts: $0.texts, classCount: dataset.classCount, workerScript: workerScript)
                 } ?? scan.dataKey
-                // The split's votes, filled column by column: from the cache, then from the sandbox.
-                var matrix = LabelMatrix(rows: rowCount, columns: programs.count)
+                // The split's votes, filled column by column: from the cache, then from the sandbox. Made
+                // only when the cache has some: else the applier's matrix is the split's, and a large
+                // split never holds two copies of its votes while the programs run.
+                var matrix: LabelMatrix?
                 var splitReports: [ProgramReport?] = programs.map { _ in nil }
                 if let cache, let key {
                     for (column, program) in programs.enumerated() {
                         guard let entry = cache.load(source: program.source, dataKey: key, rows: rowCount) else { continue }
-                        matrix.set(column: column, startRow: 0, votes: entry.votes)
+                        if matrix == nil { matrix = LabelMatrix(rows: rowCount, columns: programs.count) }
+                        matrix?.set(column: column, startRow: 0, votes: entry.votes)
                         splitReports[column] = entry.report
                     }
                 }
@@ -268,10 +271,10 @@ public struct LabelingJob: Sendable {
                         throw LabelModelError("the \(split.rawValue) split changed while it was labeled: \(applied.matrix.rows) rows, \(rowCount) before")
                     }
                     // Nothing cached: the applier's matrix is the split's (no copy of a large split's votes).
-                    if missing.count == programs.count { matrix = applied.matrix }
+                    if matrix == nil { matrix = applied.matrix }
                     for (column, program) in missing.enumerated() {
                         let votes = applied.matrix.votes(ofColumn: column)
-                        if missing.count < programs.count { matrix.set(column: program, startRow: 0, votes: votes) }
+                        if missing.count < programs.count { matrix?.set(column: program, startRow: 0, votes: votes) }
                         if let cache, let key { cache.store(source: programs[program].source, dataKey: key, votes: votes, report: applied.reports[column]) }
                         splitReports[program] = applied.reports[column]
                     }
@@ -282,7 +285,7 @@ public struct LabelingJob: Sendable {
                     report.name = program.name
                     return report
                 }
-                matrices[split] = matrix
+                matrices[split] = matrix ?? LabelMatrix(rows: rowCount, columns: programs.count)
             }
             return (matrices, programs.map(\.name), reports)
         }
