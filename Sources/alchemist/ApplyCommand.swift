@@ -30,6 +30,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customLong("call-timeout"), help: "Time budget of one call of a program, in seconds (default: config.json).")
     var callTimeout: Double?
 
+    @Option(help: "Show up to N labeled rows each program gets wrong (its vote, the gold label, the text); --json carries them.")
+    var errors: Int?
+
     @OptionGroup var spark: SparkOptions
 
     func run() async throws {
@@ -39,6 +42,10 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw BadInput("--split: expected train, valid or test, found \"\(split)\"")
             }
             try spark.check(saveMatrix: saveMatrix)
+            if let errors {
+                guard errors >= 1 else { throw BadInput("--errors: must be at least 1, found \(errors)") }
+                guard spark.engine == .local else { throw BadInput("--errors: with --engine spark the rows stay on Spark's side; use --engine local") }
+            }
             // The split is read as a stream, window by window: only its votes and gold labels stay in memory.
             let source = try DatasetCatalog(config: config, paths: paths).splitSource(dataset, split: splitName)
             let scan = try SkippedPrograms.scan(lfs)
@@ -79,8 +86,16 @@ struct ApplyCommand: AsyncParsableCommand {
                 let url = URL(fileURLWithPath: saveMatrix)
                 try outcome.matrix.writeTSV(programNames: programs.map(\.name), to: url)
             }
-            let report = ApplyReport(dataset: source.dataset, labelNames: source.labelNames, split: splitName, rowCount: windows.rowCount, programs: programs, skipped: scan.skipped,
+            var report = ApplyReport(dataset: source.dataset, labelNames: source.labelNames, split: splitName, rowCount: windows.rowCount, programs: programs, skipped: scan.skipped,
                                      outcome: outcome, statistics: analysis.programs, totals: analysis.totals, seconds: elapsed.seconds)
+            if let errors {
+                // One more pass over the split reads back only the rows picked from the votes.
+                let picked = ProgramMistakes.rows(outcome.matrix, gold: windows.gold, limit: errors)
+                var rows = try source.open()
+                report.mistakes = try ProgramMistakes.collect(picked, matrix: outcome.matrix, gold: windows.gold, from: &rows,
+                                                              file: source.file?.path ?? source.dataset)
+                report.mistakeLimit = errors
+            }
             print(json ? try report.json() : report.table())
         }
     }

@@ -14,11 +14,16 @@ struct ApplyReport {
     let statistics: [ProgramStatistics]
     let totals: MatrixTotals
     let seconds: Double
+    /// With `--errors N`: per program the labeled rows it gets wrong, at most `mistakeLimit`.
+    var mistakes: [[ProgramMistake]]?
+    var mistakeLimit = 0
+
+    func className(_ id: Int) -> String { labelNames.indices.contains(id) ? labelNames[id] : String(id) }
 
     func json() throws -> String {
         let items: [[String: Any]] = programs.indices.map { index in
             let stats = statistics[index], report = outcome.reports[index]
-            return [
+            var item: [String: Any] = [
                 "name": report.name,
                 "path": programs[index].path?.path ?? NSNull(),
                 "polarity": stats.polarity,
@@ -34,6 +39,10 @@ struct ApplyReport {
                 "stopped": report.stopped,
                 "first_error": (report.loadError ?? report.firstError).map { $0 as Any } ?? NSNull(),
             ]
+            if let mistakes {
+                item["wrong"] = mistakes[index].map { ["row": $0.row, "id": $0.id, "text": $0.text, "vote": className($0.vote), "gold": className($0.gold)] }
+            }
+            return item
         }
         let object: [String: Any] = [
             "dataset": dataset,
@@ -82,6 +91,17 @@ struct ApplyReport {
                 if report.stopped { notes.append("stopped for the rest of the run") }
                 let suffix = notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))"
                 out += "  \(report.name): \(report.loadError ?? report.firstError ?? "")\(suffix)\n"
+            }
+        }
+        if let mistakes {
+            out += "\nwrong rows (up to \(mistakeLimit) a program: its vote, the gold label, the text):\n"
+            for (index, rows) in mistakes.enumerated() {
+                out += "  \(outcome.reports[index].name):\(rows.isEmpty ? " none" : "")\n"
+                for mistake in rows {
+                    // A dataset's text is not terminal input: control characters and escapes are shown, never sent.
+                    let text = ProgramOutputText.clean(mistake.text, limit: 160)
+                    out += "    \(ProgramOutputText.clean(mistake.id, limit: 40))  \(className(mistake.vote)) ≠ \(className(mistake.gold))  \(text)\n"
+                }
             }
         }
         let facts = outcome.sandboxFacts

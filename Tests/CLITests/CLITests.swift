@@ -48,6 +48,46 @@ func close(_ value: Any?, _ expected: Double) -> Bool {
         #expect(close(totals["coverage"], Double(anyVote) / 120))
     }
 
+    /// `apply --errors N`: per program the first N labeled rows it gets wrong, as a Python reference finds them.
+    @Test func errorsListTheRowsEachProgramGetsWrong() throws {
+        guard let shared = TestEnvironment.sharedDatasets else {
+            TestEnvironment.noteMissingSharedDatasets("errorsListTheRowsEachProgramGetsWrong")
+            return
+        }
+        let result = try cli.run(["apply", "--dataset", "youtube", "--lfs", "examples/programs/youtube", "--split", "valid",
+                                  "--data-dir", shared.path, "--errors", "3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let programs = try #require(object["programs"] as? [[String: Any]])
+        let dataset = try WrenchLoader.load(folder: shared.appendingPathComponent("youtube"), name: "youtube")
+        let valid = try dataset.split(.valid)
+        let reference = try ReferenceLabels.compute(try SandboxFixtures.examplePrograms("youtube").map(\.source), texts: valid.texts, classCount: 2)
+        var listed = 0
+        for (index, program) in programs.enumerated() {
+            let expected = valid.labels.indices.filter { row in
+                guard let gold = valid.labels[row] else { return false }
+                return reference[index][row] >= 0 && reference[index][row] != gold
+            }.prefix(3)
+            let wrong = try #require(program["wrong"] as? [[String: Any]])
+            #expect(wrong.map { $0["row"] as? Int } == expected.map { $0 }, "\(program["name"] ?? "")")
+            for (entry, row) in zip(wrong, expected) {
+                #expect(entry["id"] as? String == valid.ids[row])
+                #expect(entry["text"] as? String == valid.texts[row])
+                #expect((entry["vote"] as? String)?.lowercased() == dataset.labelNames[reference[index][row]].lowercased())
+                #expect((entry["gold"] as? String)?.lowercased() == dataset.labelNames[valid.labels[row]!].lowercased())
+            }
+            listed += wrong.count
+        }
+        #expect(listed > 0, "the youtube programs are wrong somewhere on valid")
+        let table = try cli.run(["apply", "--dataset", "youtube", "--lfs", "examples/programs/youtube", "--split", "valid",
+                                 "--data-dir", shared.path, "--errors", "1"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("wrong rows (up to 1 a program"))
+        let bad = try cli.run(["apply", "--dataset", "youtube", "--lfs", "examples/programs/youtube", "--data-dir", shared.path, "--errors", "0"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--errors: must be at least 1"))
+    }
+
     @Test func demoTableAndSavedMatrix() throws {
         let folder = try TestEnvironment.temporaryFolder("matrix")
         defer { try? FileManager.default.removeItem(at: folder) }
