@@ -62,17 +62,17 @@ struct SparkApplyTests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    @Test func votesPerRowIDAreTheLocalEngines() throws {
+    @Test func votesPerRowIDAreTheLocalEngines() async throws {
         let fixture = try SparkFixture("spark-votes")
         defer { fixture.remove() }
         let lfs = try fixture.programs("lfs", Self.keywordPrograms)
         let matrix = fixture.folder.appendingPathComponent("local.tsv")
         let common = ["apply", "--dataset", "sparkdemo", "--split", "valid", "--lfs", lfs.path, "--data-dir", fixture.data.path, "--json"]
-        let local = try cli.run(common + ["--save-matrix", matrix.path], environment: ["ALCHEMIST_HOME": fixture.home.path])
+        let local = try await cli.runAsync(common + ["--save-matrix", matrix.path], environment: ["ALCHEMIST_HOME": fixture.home.path])
         #expect(local.status == 0, "\(local.stderr)")
 
         let started = Date()
-        let spark = try cli.run(common + ["--engine", "spark", "--master", "local[2]", "--keep-work"], environment: sparkEnvironment(fixture))
+        let spark = try await cli.runAsync(common + ["--engine", "spark", "--master", "local[2]", "--keep-work"], environment: sparkEnvironment(fixture))
         let seconds = Date().timeIntervalSince(started)
         #expect(spark.status == 0, "\(spark.stderr.suffix(3000))")
         print("apply --engine spark --master local[2], 20,000 rows × 3 programs: \(String(format: "%.1f", seconds)) s")
@@ -113,7 +113,7 @@ struct SparkApplyTests {
         #expect(spark.stderr.contains("work is kept in"))
     }
 
-    @Test func hostileProgramsAreContainedAsLocally() throws {
+    @Test func hostileProgramsAreContainedAsLocally() async throws {
         let fixture = try SparkFixture("spark-hostile")
         defer { fixture.remove() }
         let lfs = try fixture.programs("lfs", [
@@ -123,8 +123,8 @@ struct SparkApplyTests {
             "imports_os.py": "import os\n\ndef label_function(text):\n    return 1 if os.listdir(\"/\") else -1\n",
         ])
         let common = ["apply", "--dataset", "sparkdemo", "--split", "test", "--lfs", lfs.path, "--data-dir", fixture.data.path, "--json"]
-        let local = try cli.run(common, environment: ["ALCHEMIST_HOME": fixture.home.path])
-        let spark = try cli.run(common + ["--engine", "spark", "--master", "local[2]"], environment: sparkEnvironment(fixture))
+        let local = try await cli.runAsync(common, environment: ["ALCHEMIST_HOME": fixture.home.path])
+        let spark = try await cli.runAsync(common + ["--engine", "spark", "--master", "local[2]"], environment: sparkEnvironment(fixture))
         #expect(local.status == 0, "\(local.stderr)")
         #expect(spark.status == 0, "\(spark.stderr.suffix(3000))")
         let localPrograms = try #require(try json(local.stdout)["programs"] as? [[String: Any]])
@@ -154,27 +154,27 @@ struct SparkApplyTests {
     let cli: CommandRunner
     init() throws { cli = try CommandRunner.locate() }
 
-    @Test func missingSparkSubmitSaysWhatToRun() throws {
+    @Test func missingSparkSubmitSaysWhatToRun() async throws {
         let fixture = try SparkFixture("spark-missing")
         defer { fixture.remove() }
         let lfs = try fixture.programs("lfs", SparkApplyTests.keywordPrograms)
         let arguments = ["apply", "--dataset", "sparkdemo", "--lfs", lfs.path, "--data-dir", fixture.data.path, "--engine", "spark"]
-        let named = try cli.run(arguments, environment: ["ALCHEMIST_HOME": fixture.home.path, "ALCHEMIST_SPARK_SUBMIT": "/nonexistent/spark-submit"])
+        let named = try await cli.runAsync(arguments, environment: ["ALCHEMIST_HOME": fixture.home.path, "ALCHEMIST_SPARK_SUBMIT": "/nonexistent/spark-submit"])
         #expect(named.status == 2)
         #expect(named.stderr.contains("ALCHEMIST_SPARK_SUBMIT: /nonexistent/spark-submit is not an executable file"), "\(named.stderr)")
         #expect(named.stderr.contains("scripts/setup-spark"))
-        let absent = try cli.run(arguments, environment: ["ALCHEMIST_HOME": fixture.home.path, "ALCHEMIST_SPARK_SUBMIT": ""])
+        let absent = try await cli.runAsync(arguments, environment: ["ALCHEMIST_HOME": fixture.home.path, "ALCHEMIST_SPARK_SUBMIT": ""])
         #expect(absent.status == 2)
         #expect(absent.stderr.contains("spark-submit not found at \(fixture.home.path)/tools/spark-venv/bin/spark-submit: run scripts/setup-spark"), "\(absent.stderr)")
     }
 
-    @Test func sparkOptionsNeedTheSparkEngine() throws {
-        let result = try cli.run(["apply", "--dataset", "demo", "--lfs", "examples/programs/demo", "--input", "x.parquet"])
+    @Test func sparkOptionsNeedTheSparkEngine() async throws {
+        let result = try await cli.runAsync(["apply", "--dataset", "demo", "--lfs", "examples/programs/demo", "--input", "x.parquet"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--input needs --engine spark"), "\(result.stderr)")
     }
 
-    @Test func workerAnswersOneLineARowInInputOrder() throws {
+    @Test func workerAnswersOneLineARowInInputOrder() async throws {
         let folder = try TestEnvironment.temporaryFolder("spark-worker")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lfs = folder.appendingPathComponent("lfs")
@@ -192,7 +192,7 @@ struct SparkApplyTests {
             {"text": "short", "label": null}
 
             """
-        let result = try cli.run(worker, input: Data(rows.utf8))
+        let result = try await cli.runAsync(worker, input: Data(rows.utf8))
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(Array(lines.prefix(5)) == ["[1,1,-1]", "[0,-1,0]", "[-1,-1,-1]", "[1,1,-1]", "[-1,-1,0]"])
@@ -201,7 +201,7 @@ struct SparkApplyTests {
         #expect(summary["rows"] as? Int == 5)
         #expect((summary["reports"] as? [[String: Any]])?.map { $0["name"] as? String } == ["LF1", "LF2"])
 
-        let bad = try cli.run(worker, input: Data("{\"text\": \"a\"}\n{\"text\": \"b\"}\nnot json\n".utf8))
+        let bad = try await cli.runAsync(worker, input: Data("{\"text\": \"a\"}\n{\"text\": \"b\"}\nnot json\n".utf8))
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("stdin") && bad.stderr.contains("line 3"), "\(bad.stderr)")
     }

@@ -120,7 +120,7 @@ struct SparkLabelJobTests {
         for format in [ExportFormat.parquet, .csv, .jsonl] {
             let mine = fixture.folder.appendingPathComponent("spark.\(format.rawValue)")
             let theirs = fixture.folder.appendingPathComponent("local.\(format.rawValue)")
-            let export = try cli.run(["export", "--run", fixture.run.path, "--to", theirs.path, "--splits", "train,valid,test",
+            let export = try await cli.runAsync(["export", "--run", fixture.run.path, "--to", theirs.path, "--splits", "train,valid,test",
                                       "--data-dir", fixture.data.path], environment: ["ALCHEMIST_HOME": fixture.home.path])
             #expect(export.status == 0, "\(export.stderr)")
             started = Date()
@@ -178,7 +178,7 @@ struct SparkLabelJobTests {
     let cli: CommandRunner
     init() throws { cli = try CommandRunner.locate() }
 
-    @Test func labelWorkerAnswersARowALineThenTheTallyAndNamesABadLine() throws {
+    @Test func labelWorkerAnswersARowALineThenTheTallyAndNamesABadLine() async throws {
         let fixture = try SparkLabelFixture("spark-label-worker", cli: cli)
         defer { fixture.remove() }
         let rows = """
@@ -186,7 +186,7 @@ struct SparkLabelJobTests {
             {"id": "b", "text": "nothing here", "gold": -1, "votes": [-1, -1, -1]}
 
             """
-        let result = try cli.run(["spark-worker", "label", "--run", fixture.run.path], environment: ["OPENAI_API_KEY": "sk-x"], input: Data(rows.utf8))
+        let result = try await cli.runAsync(["spark-worker", "label", "--run", fixture.run.path], environment: ["OPENAI_API_KEY": "sk-x"], input: Data(rows.utf8))
         #expect(result.status == 0, "\(result.stderr)")
         let lines = try result.stdout.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         #expect(lines.count == 3)
@@ -196,7 +196,7 @@ struct SparkLabelJobTests {
         let summary = try #require(lines[2]["summary"] as? [String: Int])
         #expect(summary == ["rows": 2, "label_model": 1, "end_model": 1, "gold_rows": 1, "correct": 1])
 
-        let bad = try cli.run(["spark-worker", "label", "--run", fixture.run.path], input: Data((rows + #"{"id": "c", "text": "x", "votes": [1]}"# + "\n").utf8))
+        let bad = try await cli.runAsync(["spark-worker", "label", "--run", fixture.run.path], input: Data((rows + #"{"id": "c", "text": "x", "votes": [1]}"# + "\n").utf8))
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("stdin") && bad.stderr.contains("line 3") && bad.stderr.contains("3 votes"), "\(bad.stderr)")
     }

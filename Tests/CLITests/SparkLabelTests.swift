@@ -39,7 +39,7 @@ struct SparkLabelTests {
         return data
     }
 
-    @Test func labelsOnSparkAsTheLocalEngineDoes() throws {
+    @Test func labelsOnSparkAsTheLocalEngineDoes() async throws {
         let folder = try TestEnvironment.temporaryFolder("spark-label")
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = try Self.dataset(in: folder)
@@ -55,10 +55,10 @@ struct SparkLabelTests {
                       "--label-models", "mv,snorkel,ds", "--end-models", "lr", "--end-model-rows", "3000", "--json"]
         let localHome = folder.appendingPathComponent("home-local"), sparkHome = folder.appendingPathComponent("home-spark")
         let localOut = folder.appendingPathComponent("local.parquet"), sparkOut = folder.appendingPathComponent("spark.parquet")
-        let local = try cli.run(common + ["--export", localOut.path], environment: ["ALCHEMIST_HOME": localHome.path])
+        let local = try await cli.runAsync(common + ["--export", localOut.path], environment: ["ALCHEMIST_HOME": localHome.path])
         #expect(local.status == 0, "\(local.stderr.suffix(2000))")
         let started = Date()
-        let spark = try cli.run(common + ["--export", sparkOut.path, "--engine", "spark", "--master", "local[2]"],
+        let spark = try await cli.runAsync(common + ["--export", sparkOut.path, "--engine", "spark", "--master", "local[2]"],
                                 environment: ["ALCHEMIST_HOME": sparkHome.path, "ALCHEMIST_SPARK_SUBMIT": SparkInstall.sparkSubmit!.path,
                                               "OPENAI_API_KEY": "sk-test-not-for-spark"])
         print("label --engine spark --master local[2] --export, 100,000 Parquet rows × 3 programs: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
@@ -115,16 +115,16 @@ struct SparkLabelTests {
         let sparkRun = try runFolder(sparkReport).path, localRun = try runFolder(localReport).path
         // The run exported again on Spark; a local export of its train split says to use Spark.
         let again = folder.appendingPathComponent("again.parquet")
-        let export = try cli.run(["export", "--run", sparkRun, "--to", again.path, "--engine", "spark", "--master", "local[2]"],
+        let export = try await cli.runAsync(["export", "--run", sparkRun, "--to", again.path, "--engine", "spark", "--master", "local[2]"],
                                  environment: sparkEnvironment)
         #expect(export.status == 0, "\(export.stderr.suffix(3000))")
         #expect(export.stdout.contains("100000 rows") || export.stdout.contains("100,000 rows"), "\(export.stdout)")
         #expect(try same(localOut, again, rows: 100_000))
-        let refused = try cli.run(["export", "--run", sparkRun, "--to", folder.appendingPathComponent("x.csv").path, "--data-dir", data.path],
+        let refused = try await cli.runAsync(["export", "--run", sparkRun, "--to", folder.appendingPathComponent("x.csv").path, "--data-dir", data.path],
                                   environment: sparkEnvironment)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("alchemist export --engine spark"), "\(refused.stderr)")
-        let localRunOnSpark = try cli.run(["export", "--run", localRun, "--to", folder.appendingPathComponent("y.parquet").path,
+        let localRunOnSpark = try await cli.runAsync(["export", "--run", localRun, "--to", folder.appendingPathComponent("y.parquet").path,
                                            "--engine", "spark"], environment: sparkEnvironment)
         #expect(localRunOnSpark.status != 0)
         #expect(localRunOnSpark.stderr.contains("labeled with --engine local"), "\(localRunOnSpark.stderr)")
@@ -136,10 +136,10 @@ struct SparkLabelTests {
             let name = withPrograms ? "with-programs" : "end-model"
             let expected = folder.appendingPathComponent("predict-local-\(name).parquet")
             let written = folder.appendingPathComponent("predict-spark-\(name).parquet")
-            let local = try cli.run(["predict", "--run", localRun, "--input", newRows, "--output", expected.path, "--json"] + flag,
+            let local = try await cli.runAsync(["predict", "--run", localRun, "--input", newRows, "--output", expected.path, "--json"] + flag,
                                     environment: ["ALCHEMIST_HOME": localHome.path])
             #expect(local.status == 0, "\(local.stderr.suffix(2000))")
-            let spark = try cli.run(["predict", "--run", sparkRun, "--input", newRows, "--output", written.path, "--json",
+            let spark = try await cli.runAsync(["predict", "--run", sparkRun, "--input", newRows, "--output", written.path, "--json",
                                      "--engine", "spark", "--master", "local[2]"] + flag, environment: sparkEnvironment)
             #expect(spark.status == 0, "\(spark.stderr.suffix(3000))")
             guard local.status == 0, spark.status == 0 else { continue }

@@ -61,7 +61,7 @@ import TestSupport
                               environment: ["ALCHEMIST_HOME": folder.appendingPathComponent("home").path])
     }
 
-    @Test func applyToALargeFileRunsInALimitedDataSegment() throws {
+    @Test func applyToALargeFileRunsInALimitedDataSegment() async throws {
         let folder = try TestEnvironment.temporaryFolder("streaming-apply")
         defer { try? FileManager.default.removeItem(at: folder) }
         let channel = try Self.writeBigDataset(in: folder, rows: 300_000)
@@ -75,7 +75,7 @@ import TestSupport
         #expect(program["accuracy"] != nil && program["errors"] as? Int == 0)
     }
 
-    @Test func labelWithExportOfALargeFileRunsInALimitedDataSegment() throws {
+    @Test func labelWithExportOfALargeFileRunsInALimitedDataSegment() async throws {
         let folder = try TestEnvironment.temporaryFolder("streaming-label")
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try Self.writeBigDataset(in: folder, rows: 200_000)

@@ -87,6 +87,20 @@ import TestSupport
         #expect(quoted.allSatisfy { knowledge.contains($0) })
     }
 
+    /// Rows that share no word: nothing is saved, so the error must say no evidence was found (not "every variant is saved").
+    @Test func noEvidenceAtAllSaysSo() async throws {
+        let texts = (0..<20).map { "word\($0)a word\($0)b" }
+        let split = DatasetSplit(name: .valid, ids: texts.indices.map(String.init), texts: texts, labels: texts.indices.map { $0 % 2 }, weakLabels: nil)
+        let dataset = Dataset(name: "nothing", labelNames: ["a", "b"], location: URL(fileURLWithPath: "/tmp"), format: .wrench, splits: [.valid: split])
+        let synthesizer = try BuiltinSynthesizer(dataset: dataset, prior: nil, existingPrograms: [], pace: 0)
+        do {
+            _ = try await Self.collect(synthesizer, .code)
+            Issue.record("expected an error")
+        } catch let error as KnowledgeIndexError {
+            #expect(error.reason.contains("found no evidence in 20 labeled rows of nothing"), "\(error.reason)")
+        }
+    }
+
     @Test func tooFewLabeledRowsIsAClearError() throws {
         let split = DatasetSplit(name: .valid, ids: ["1"], texts: ["x"], labels: [1], weakLabels: nil)
         let train = DatasetSplit(name: .train, ids: ["1"], texts: ["x"], labels: [nil], weakLabels: nil)

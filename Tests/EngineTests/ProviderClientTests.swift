@@ -112,14 +112,15 @@ import TestSupport
     func textArrivesWhileTheStreamIsStillGoing(wire: Wire) async throws {
         try server.reset()
         try server.script([["kind": "slow", "delay": 0.15, "text": String(repeating: "token ", count: 16), "chunk_size": 6]])
-        let started = ContinuousClock.now
-        var firstText: Duration?
+        var arrivals: [ContinuousClock.Instant] = []
         for try await event in try client(wire).stream(request(wire)) {
-            if case .text = event, firstText == nil { firstText = ContinuousClock.now - started }
+            if case .text = event { arrivals.append(.now) }
         }
-        let total = ContinuousClock.now - started
-        // 16 deltas 0.15 s apart: the first must not wait for the rest.
-        #expect(firstText != nil && firstText! < total - .seconds(1))
+        // 16 deltas 0.15 s apart (2.4 s): streamed, they arrive spread over the stream; buffered, all at
+        // once at its end. The spread, not the first arrival, is measured: a loaded machine may delay
+        // the consumer's start, never compress what it receives into an instant.
+        #expect(arrivals.count >= 2)
+        if let first = arrivals.first, let last = arrivals.last { #expect(last - first > .milliseconds(700)) }
     }
 
     @Test(arguments: Wire.allCases)

@@ -93,3 +93,24 @@ public final class LoopbackFileServer {
         process.waitUntilExit()
     }
 }
+
+extension CommandRunner {
+    /// `run` waited for on a thread of its own. Swift's cooperative pool has one thread a core (two
+    /// here): a test that blocks one for minutes waiting for a command starves every async test
+    /// running beside it, such as the TUI's, whose engine runner then never settles.
+    public func runAsync(_ arguments: [String], environment: [String: String] = [:], in directory: URL = TestEnvironment.repositoryRoot,
+                         input: Data = Data()) async throws -> Result {
+        try await OffPool.run { try run(arguments, environment: environment, in: directory, input: input) }
+    }
+}
+
+/// Blocking work run on a thread of its own, awaited without holding a thread of the cooperative pool.
+public enum OffPool {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}

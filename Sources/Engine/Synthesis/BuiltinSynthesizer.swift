@@ -117,9 +117,17 @@ public final class BuiltinSynthesizer: ChatModel, @unchecked Sendable {
 
     /// The next variant whose program is not saved yet.
     private func nextChoice() throws -> (choice: Choice, variant: Int) {
+        var anyChoice = false
         for offset in 0..<200 {
             let candidate = variant + offset
-            if let choice = choice(for: candidate), !existing.contains(Self.normalized(program(choice))) { return (choice, candidate) }
+            guard let choice = choice(for: candidate) else { continue }
+            anyChoice = true
+            if !existing.contains(Self.normalized(program(choice))) { return (choice, candidate) }
+        }
+        guard anyChoice else {
+            // Nothing was saved: say what is missing, not that everything is taken.
+            let miner = EvidenceMiner()
+            throw KnowledgeIndexError(reason: "the built-in synthesizer found no evidence in \(texts.count) labeled rows of \(dataset): no word, word pair or pattern is seen in \(miner.minimumSupport) or more rows with \(Int(miner.minimumPrecision * 100)) % or more of them in one class")
         }
         throw KnowledgeIndexError(reason: "the built-in synthesizer has no new evidence left for \(dataset) (every variant is saved already)")
     }
