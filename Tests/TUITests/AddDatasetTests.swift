@@ -39,7 +39,7 @@ import TestSupport
     /// Carries out the runner's effects and feeds its news to `update` until no work is left.
     static func settle(_ effects: [Effect], _ state: inout AppState, runner: EngineRunner) async throws {
         var pending = effects
-        let deadline = Date().addingTimeInterval(120)  // only against a hang: the full suite loads the machine
+        let deadline = Date().addingTimeInterval(300)  // only against a hang: the full suite (Spark beside it) loads the machine
         while Date() < deadline {
             for effect in pending {
                 switch effect {

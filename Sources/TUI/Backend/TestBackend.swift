@@ -19,7 +19,7 @@ public final class TestBackend: TerminalBackend, @unchecked Sendable {
         /// Times out after `seconds`; the script then ends with Ctrl-C and `timedOut` names the text.
         /// Generous by default: under a full parallel test run the engine's tasks can wait long for
         /// a thread of the cooperative pool.
-        case waitFor(String, seconds: Double = 120)
+        case waitFor(String, seconds: Double = 300)
         case resize(width: Int, height: Int)
     }
 
